@@ -1,0 +1,194 @@
+"""Carson's domain types (pydantic v2). Every other layer speaks these.
+
+Ids are the store's integer row ids; a model not yet stored has ``id=None``.
+Ties are undirected: the store keeps ``a < b``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Person(_Model):
+    id: int | None = None
+    name: str
+    """Display name, e.g. "Harry Smith"."""
+    first_name: str | None = None
+    last_name: str | None = None
+    emails: list[str] = Field(default_factory=list)
+    phones: list[str] = Field(default_factory=list)
+    urls: list[str] = Field(default_factory=list)
+    """Profile URLs (LinkedIn and the like)."""
+    location: str | None = None
+    birthday: date | None = None
+    tags: list[str] = Field(default_factory=list)
+    is_me: bool = False
+    """The user themself."""
+    is_team: bool = False
+    """A teammate whose network may be imported and routed through."""
+    source: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name_not_blank(cls, v: str) -> str:
+        v = " ".join(v.split())
+        if not v:
+            raise ValueError("a person needs a name")
+        return v
+
+    @field_validator("emails")
+    @classmethod
+    def _lower_emails(cls, v: list[str]) -> list[str]:
+        seen: list[str] = []
+        for e in v:
+            e = e.strip().lower()
+            if e and e not in seen:
+                seen.append(e)
+        return seen
+
+
+class Organization(_Model):
+    id: int | None = None
+    name: str
+    domain: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    """Other names people use: "GS", "Goldman"."""
+    industry: str | None = None
+    parent_id: int | None = None
+
+
+class Employment(_Model):
+    id: int | None = None
+    person_id: int
+    org_id: int
+    title: str | None = None
+    start: date | None = None
+    end: date | None = None
+    current: bool = True
+    source: str | None = None
+
+
+class TieContext(StrEnum):
+    family = "family"
+    friend = "friend"
+    roommate = "roommate"
+    classmate = "classmate"
+    colleague = "colleague"
+    client = "client"
+    teammate = "teammate"
+    met_once = "met-once"
+    linkedin = "linkedin"
+    """Connected on LinkedIn, and nothing more is known."""
+    co_attendee = "co-attendee"
+    co_recipient = "co-recipient"
+    acquaintance = "acquaintance"
+
+
+class Evidence(_Model):
+    """A short sentence a person can check, with where it came from."""
+
+    text: str
+    source: str | None = None
+    """e.g. "note:12", "linkedin", "calendar", "employment"."""
+    at: date | None = None
+
+
+class Tie(_Model):
+    id: int | None = None
+    a: int
+    b: int
+    context: TieContext
+    source: str | None = None
+    owner_id: int | None = None
+    """Whose network this tie came from (the user or a teammate); None: unknown."""
+    since: date | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    strength: float | None = None
+    """Filled in by the graph layer, in [0, 1]."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _order_ends(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("a"), int) and isinstance(
+            data.get("b"), int
+        ):
+            if data["a"] == data["b"]:
+                raise ValueError("a tie joins two different people")
+            if data["a"] > data["b"]:
+                data = {**data, "a": data["b"], "b": data["a"]}
+        return data
+
+
+class Channel(StrEnum):
+    email = "email"
+    meeting = "meeting"
+    call = "call"
+    message = "message"
+    event = "event"
+
+
+class Direction(StrEnum):
+    outbound = "outbound"
+    """From the owner (the user or a teammate) to the others."""
+    inbound = "inbound"
+    mutual = "mutual"
+    """Both sides took part (a meeting, a call)."""
+
+
+class Interaction(_Model):
+    id: int | None = None
+    at: datetime
+    channel: Channel
+    participants: list[int]
+    """Person ids; the first is the owner (whoever's mailbox or calendar this is)."""
+    direction: Direction = Direction.mutual
+    subject: str | None = None
+    summary: str | None = None
+    source: str | None = None
+    source_id: str | None = None
+    """A stable id from the source (Message-ID, UID) that makes re-imports idempotent."""
+
+
+class Note(_Model):
+    id: int | None = None
+    text: str
+    people: list[int] = Field(default_factory=list)
+    at: datetime
+    source: str | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _text_not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("a note needs some text")
+        return v
+
+
+class OutcomeKind(StrEnum):
+    intro_made = "intro_made"
+    declined = "declined"
+    no_response = "no_response"
+    meeting_booked = "meeting_booked"
+
+
+class Outcome(_Model):
+    """An intro asked for along a route, and what happened."""
+
+    id: int | None = None
+    at: datetime
+    path: list[int]
+    """Person ids along the route, from the asker to the target."""
+    target_org_id: int | None = None
+    outcome: OutcomeKind
+    predicted: float | None = None
+    """The meeting probability Carson showed when the intro was asked."""
+    features: dict[str, float] = Field(default_factory=dict)
+    """Per-route features at asking time, for calibration."""

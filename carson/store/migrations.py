@@ -1,0 +1,171 @@
+"""Schema migrations: named, ordered functions, each recorded in ``_migrations``.
+
+Add a migration by appending a function to ``MIGRATIONS``; never edit one that has
+shipped. ``migrate`` applies the ones a file has not seen, each in its own
+transaction, so a blank file and an old file both end on the newest schema.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run DDL statement by statement (``executescript`` would commit the open transaction)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement!r}")
+
+
+def m001_initial(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+        CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            first_name TEXT,
+            last_name TEXT,
+            location TEXT,
+            birthday TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            is_me INTEGER NOT NULL DEFAULT 0,
+            is_team INTEGER NOT NULL DEFAULT 0,
+            source TEXT
+        );
+        CREATE INDEX people_name ON people(name COLLATE NOCASE);
+        CREATE UNIQUE INDEX people_one_me ON people(is_me) WHERE is_me = 1;
+
+        -- emails, phones and profile URLs: each value belongs to one person
+        CREATE TABLE identifiers (
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('email', 'phone', 'url')),
+            value TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            source TEXT,
+            PRIMARY KEY (kind, value)
+        );
+        CREATE INDEX identifiers_person ON identifiers(person_id);
+
+        CREATE TABLE organizations (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            domain TEXT,
+            aliases TEXT NOT NULL DEFAULT '[]',
+            industry TEXT,
+            parent_id INTEGER REFERENCES organizations(id)
+        );
+        CREATE UNIQUE INDEX organizations_name ON organizations(name COLLATE NOCASE);
+
+        CREATE TABLE employments (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            org_id INTEGER NOT NULL REFERENCES organizations(id),
+            title TEXT,
+            start TEXT,
+            end TEXT,
+            current INTEGER NOT NULL DEFAULT 1,
+            source TEXT
+        );
+        CREATE INDEX employments_person ON employments(person_id);
+        CREATE INDEX employments_org ON employments(org_id, current);
+
+        CREATE TABLE ties (
+            id INTEGER PRIMARY KEY,
+            a INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            b INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            context TEXT NOT NULL,
+            source TEXT,
+            owner_id INTEGER REFERENCES people(id),
+            since TEXT,
+            evidence TEXT NOT NULL DEFAULT '[]',
+            strength REAL,
+            CHECK (a < b),
+            UNIQUE (a, b, context)
+        );
+        CREATE INDEX ties_b ON ties(b);
+
+        CREATE TABLE interactions (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            subject TEXT,
+            summary TEXT,
+            source TEXT,
+            source_id TEXT UNIQUE
+        );
+        CREATE INDEX interactions_at ON interactions(at);
+        CREATE TABLE interaction_people (
+            interaction_id INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (interaction_id, person_id)
+        );
+        CREATE INDEX interaction_people_person ON interaction_people(person_id);
+
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            text TEXT NOT NULL,
+            at TEXT NOT NULL,
+            source TEXT
+        );
+        CREATE TABLE note_people (
+            note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            PRIMARY KEY (note_id, person_id)
+        );
+        CREATE INDEX note_people_person ON note_people(person_id);
+
+        CREATE TABLE outcomes (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            path TEXT NOT NULL,
+            target_org_id INTEGER REFERENCES organizations(id),
+            outcome TEXT NOT NULL,
+            predicted REAL,
+            features TEXT NOT NULL DEFAULT '{}'
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_initial]
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply every migration the file has not seen; return the names applied."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
+    applied: list[str] = []
+    for fn in MIGRATIONS:
+        if fn.__name__ in done:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            fn(db)
+            db.execute(
+                "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
+                (fn.__name__, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        applied.append(fn.__name__)
+    return applied
