@@ -117,8 +117,10 @@ class Tie(_Model):
     @model_validator(mode="before")
     @classmethod
     def _order_ends(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("a"), int) and isinstance(
-            data.get("b"), int
+        if (
+            isinstance(data, dict)
+            and isinstance(data.get("a"), int)
+            and isinstance(data.get("b"), int)
         ):
             if data["a"] == data["b"]:
                 raise ValueError("a tie joins two different people")

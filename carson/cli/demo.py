@@ -7,7 +7,6 @@ import os
 import typer
 
 from carson import locations
-from carson.cli import _common
 
 
 def demo(

@@ -30,8 +30,15 @@ def status(json_out: bool = _common.json_option) -> None:
     typer.echo(f"  brain          {data['brain']}")
     if me:
         typer.echo(f"  you            {me.name}")
-    for key in ("people", "organizations", "employments", "ties", "interactions", "notes",
-                "outcomes"):
+    for key in (
+        "people",
+        "organizations",
+        "employments",
+        "ties",
+        "interactions",
+        "notes",
+        "outcomes",
+    ):
         typer.echo(f"  {key:<14} {data[key]:>7,}")
     typer.echo(f"  last import    {last_import or 'never'}")
 

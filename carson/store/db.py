@@ -65,7 +65,7 @@ class Store:
         if not create and not self.path.exists():
             raise StoreError(
                 f"No Carson store at {self.home}.",
-                "Run `carson demo` to try the demo network, or `carson import FILE` to start yours.",
+                "Try the demo with `carson demo`, or start yours with `carson import FILE`.",
             )
         try:
             self.home.mkdir(parents=True, exist_ok=True)
@@ -174,6 +174,11 @@ class Store:
 
     def add_person(self, person: Person) -> Person:
         self._require_tx()
+        if person.is_me and self.db.execute("SELECT 1 FROM people WHERE is_me = 1").fetchone():
+            raise StoreError(
+                f"Can't add {person.name} as you: the store already has a person flagged as you.",
+                "Update that person instead of adding a second one.",
+            )
         cur = self.db.execute(
             "INSERT INTO people (name, first_name, last_name, location, birthday, tags, is_me,"
             " is_team, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -355,7 +360,8 @@ class Store:
 
     def organizations(self) -> list[Organization]:
         return [
-            self._org_from_row(r) for r in self.db.execute("SELECT * FROM organizations ORDER BY id")
+            self._org_from_row(r)
+            for r in self.db.execute("SELECT * FROM organizations ORDER BY id")
         ]
 
     # ------------------------------------------------------------- employments
@@ -396,7 +402,11 @@ class Store:
         return emp
 
     def employments(
-        self, *, person_id: int | None = None, org_id: int | None = None, current: bool | None = None
+        self,
+        *,
+        person_id: int | None = None,
+        org_id: int | None = None,
+        current: bool | None = None,
     ) -> list[Employment]:
         where, args = [], []
         if person_id is not None:

@@ -139,7 +139,7 @@ def m001_initial(db: sqlite3.Connection) -> None:
             predicted REAL,
             features TEXT NOT NULL DEFAULT '{}'
         );
-        """
+        """,
     )
 
 
