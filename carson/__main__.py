@@ -1,0 +1,3 @@
+from carson.cli import main
+
+main()
