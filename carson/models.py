@@ -194,3 +194,59 @@ class Outcome(_Model):
     """The meeting probability Carson showed when the intro was asked."""
     features: dict[str, float] = Field(default_factory=dict)
     """Per-route features at asking time, for calibration."""
+
+
+class RouteKind(StrEnum):
+    current = "current"
+    """Ends at someone who works at the target now."""
+    alumni = "alumni"
+    """Ends at someone who used to work there ("left Goldman in 2025")."""
+
+
+class Hop(_Model):
+    """One person on a route, and how they know the person before them."""
+
+    person_id: int
+    name: str
+    title: str | None = None
+    company: str | None = None
+    company_id: int | None = None
+    relationship: TieContext | None = None
+    """How this person knows the previous one; None on the first hop (the asker)."""
+    evidence: list[Evidence] = Field(default_factory=list)
+    """Checkable sentences behind that relationship."""
+    strength: float | None = None
+    """Tie strength to the previous person, in [0, 1]."""
+    probability: float | None = None
+    """Chance this hop's introduction happens (prior or calibrated)."""
+    stale: bool = False
+    """The tie to the previous person has gone cold (no recent contact)."""
+
+
+class Route(_Model):
+    """A warm-intro route from the asker (the user or a teammate) to a target person."""
+
+    kind: RouteKind = RouteKind.current
+    hops: list[Hop]
+    """Ordered from the asker (``hops[0]``) to the target (``hops[-1]``)."""
+    target_org_id: int | None = None
+    target_org: str | None = None
+    via_teammate: str | None = None
+    """Set when the route starts with a teammate: "ask Priya to introduce you…"."""
+    probability: float
+    """Meeting probability (calibrated when outcomes exist)."""
+    low: float
+    high: float
+    """An 80% interval around ``probability``."""
+    cost: float = 0.0
+    """Routing cost (-log of the uncalibrated probability); lower is better."""
+    summary: str
+    """One line a person can read: who to contact, who they connect you to, the odds."""
+    label: str | None = None
+    """Extra labelling, e.g. "left Goldman Sachs in 2025 — may still know the team"."""
+    features: dict[str, float] = Field(default_factory=dict)
+    """Per-route features used by calibration (stored with logged outcomes)."""
+
+    @property
+    def path(self) -> list[int]:
+        return [h.person_id for h in self.hops]
