@@ -250,3 +250,45 @@ class Route(_Model):
     @property
     def path(self) -> list[int]:
         return [h.person_id for h in self.hops]
+
+
+class DraftKind(StrEnum):
+    email = "email"
+    """An intro-request email to the connector, with a forwardable blurb."""
+    call = "call"
+    """A phone script for asking the connector in person."""
+
+
+class FactRef(_Model):
+    """A fact a draft used, and where in the store it comes from."""
+
+    text: str
+    source: str
+    """e.g. "tie:12", "note:40", "interaction:311", "employment:7", "user"."""
+
+
+class Grounding(_Model):
+    """The grounding check's verdict on a draft."""
+
+    ok: bool
+    flagged: list[str] = Field(default_factory=list)
+    """Names, companies, dates, numbers or personal details the store does not hold."""
+
+
+class Draft(_Model):
+    """An intro-request email or phone script, composed from store facts and checked."""
+
+    kind: DraftKind
+    subject: str | None = None
+    body: str
+    blurb: str | None = None
+    """The forwardable blurb (emails): 3-4 sentences the connector can forward as is."""
+    facts_used: list[FactRef] = Field(default_factory=list)
+    grounding: Grounding
+    via: str
+    to: str
+    reason: str | None = None
+    brain: str = "offline"
+    created_at: datetime
+    path: str | None = None
+    """Where the draft was saved under the data home, once saved."""
