@@ -640,6 +640,14 @@ class Store:
             people=people,
         )
 
+    def note_stats(self) -> tuple[int, int]:
+        """(number of notes, highest note id): a cheap check that a derived index is current."""
+        row = self.db.execute("SELECT count(*), coalesce(max(id), 0) FROM notes").fetchone()
+        return int(row[0]), int(row[1])
+
+    def note_ids(self) -> list[int]:
+        return [int(r[0]) for r in self.db.execute("SELECT id FROM notes ORDER BY id")]
+
     # ---------------------------------------------------------------- outcomes
 
     def add_outcome(self, outcome: Outcome) -> Outcome:
