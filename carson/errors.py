@@ -77,3 +77,9 @@ class LLMUnavailableError(CarsonError):
     """The configured model server cannot be reached or refused the request."""
 
     title = "Model unavailable"
+
+
+class NoRouteError(CarsonError):
+    """No warm route reaches the target within the hop limit (the hint names alternatives)."""
+
+    title = "No route"
