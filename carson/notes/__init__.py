@@ -4,8 +4,9 @@ The public names are imported lazily, so ``import carson.notes`` loads neither
 onnxruntime nor chromadb (``carson ask`` has a 2 s budget for the whole process).
 
 - ``get_embedder(settings=None) -> Embedder`` (``carson.notes.embedder``)
-- ``record_note``, ``search_notes``, ``reindex``, ``NoteHit``, ``NotesIndex``
-  (``carson.notes.index``)
+- ``record_note`` / ``capture_note`` (``carson.notes.capture``)
+- ``search_notes``, ``NoteHit`` (``carson.notes.search``)
+- ``reindex``, ``open_index``, ``NotesIndex`` (``carson.notes.index``)
 - ``personal_details``, ``Detail`` (``carson.notes.details``)
 """
 
@@ -21,12 +22,15 @@ _EXPORTS = {
     "LocalEmbedder": "carson.notes.embedder",
     "OpenAIEmbedder": "carson.notes.embedder",
     "get_embedder": "carson.notes.embedder",
-    "NoteHit": "carson.notes.index",
     "NotesIndex": "carson.notes.index",
     "NotesIndexError": "carson.notes.index",
-    "record_note": "carson.notes.index",
-    "search_notes": "carson.notes.index",
+    "open_index": "carson.notes.index",
     "reindex": "carson.notes.index",
+    "CapturedNote": "carson.notes.capture",
+    "capture_note": "carson.notes.capture",
+    "record_note": "carson.notes.capture",
+    "NoteHit": "carson.notes.search",
+    "search_notes": "carson.notes.search",
     "Detail": "carson.notes.details",
     "personal_details": "carson.notes.details",
 }

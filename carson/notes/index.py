@@ -1,0 +1,441 @@
+"""The Chroma index over notes: derived from SQLite, rebuilt by ``carson reindex``.
+
+SQLite holds every note; this index only makes them findable by meaning. Rows have
+deterministic ids (``note:{id}``), carry the vector Carson's embedder made (Chroma's
+own default embedding function, which downloads a model, is never used) and
+metadata for filters:
+
+- ``p_{person id}: True`` for each linked person, ``o_{org id}: True`` for each
+  organisation the note mentions or a linked person worked at when it was written;
+- ``ts`` (epoch seconds, for date ranges), ``date`` (ISO), ``source``;
+- ``people`` / ``orgs`` as comma-separated ids, for display.
+
+The collection records the embedder that built it; a different embedder asks for
+``carson reindex`` instead of mixing vector spaces. ``NotesIndex.sync`` adds notes
+that reached SQLite without reaching the index (a Chroma failure, another
+importer) and drops rows whose notes are gone, so the index repairs itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from carson import locations
+from carson.errors import CarsonError
+from carson.models import Note
+from carson.notes.embedder import Embedder, get_embedder
+
+if TYPE_CHECKING:
+    from carson.config import Settings
+    from carson.resolve import Resolver
+    from carson.store import Store
+
+COLLECTION = "notes"
+ADD_BATCH = 512
+_WORD = re.compile(r"[^\W_]+(?:['’&.-][^\W_]+)*", re.UNICODE)
+
+
+class NotesIndexError(CarsonError):
+    """The notes index cannot be used as it is."""
+
+    title = "Notes index"
+
+
+def note_key(note_id: int) -> str:
+    return f"note:{note_id}"
+
+
+def note_id_of(key: str) -> int:
+    return int(key.split(":", 1)[1])
+
+
+def timestamp(value: date | datetime) -> int:
+    """Epoch seconds; naive datetimes and dates count as UTC."""
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return int(value.timestamp())
+
+
+@dataclass
+class Row:
+    """One note as the index holds it."""
+
+    id: int
+    text: str
+    people: list[int]
+    orgs: list[int]
+    at: datetime
+    source: str | None
+    similarity: float = 0.0
+    matched: list[str] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def _chroma_errors(path: Path) -> Iterator[None]:
+    """Chroma's own exceptions become one readable error that names the repair."""
+    try:
+        yield
+    except CarsonError:
+        raise
+    except Exception as exc:
+        raise NotesIndexError(
+            f"The notes index at {path} failed: {type(exc).__name__}: {exc}.",
+            "Run `carson reindex` to rebuild it from the store (your notes are safe in SQLite).",
+        ) from exc
+
+
+def _and(conds: list[dict[str, Any]]) -> dict[str, Any] | None:
+    conds = [c for c in conds if c]
+    if not conds:
+        return None
+    return conds[0] if len(conds) == 1 else {"$and": conds}
+
+
+def _or(conds: list[dict[str, Any]]) -> dict[str, Any] | None:
+    conds = [c for c in conds if c]
+    if not conds:
+        return None
+    return conds[0] if len(conds) == 1 else {"$or": conds}
+
+
+def _ids(value: Any) -> list[int]:
+    return [int(x) for x in str(value or "").split(",") if x]
+
+
+def org_mentions(text: str, org_names: dict[str, list[int]]) -> list[int]:
+    """Organisations named in ``text`` (names and aliases, up to four words long)."""
+    from carson.resolve import normalize_org
+
+    raw = [m.group() for m in _WORD.finditer(text)]
+    found: list[int] = []
+    i = 0
+    while i < len(raw):
+        step = 1
+        for size in (4, 3, 2, 1):
+            if i + size > len(raw):
+                continue
+            phrase = " ".join(raw[i : i + size])
+            key = normalize_org(phrase)
+            ids = org_names.get(key)
+            if not ids:
+                continue
+            # Short aliases ("GS", "JPM") count only when written as such, not as a word.
+            if len(key) <= 3 and not phrase.isupper():
+                continue
+            for oid in ids:
+                if oid not in found:
+                    found.append(oid)
+            step = size
+            break
+        i += step
+    return found
+
+
+class _Context:
+    """What indexing needs from the store, loaded once per batch."""
+
+    def __init__(self, store: Store, resolver: Resolver | None = None) -> None:
+        from carson.resolve import Resolver
+
+        self.store = store
+        self.resolver = resolver or Resolver(store)
+        self.org_names = self.resolver.organization_names()
+        self._jobs: dict[int, list[tuple[int, date | None, date | None, bool]]] = {}
+
+    def orgs_at(self, person_id: int, when: date) -> list[int]:
+        jobs = self._jobs.get(person_id)
+        if jobs is None:
+            jobs = [
+                (e.org_id, e.start, e.end, e.current)
+                for e in self.store.employments(person_id=person_id)
+            ]
+            self._jobs[person_id] = jobs
+        out = []
+        for org_id, start, end, current in jobs:
+            dated = start is not None and start <= when and (end is None or when <= end)
+            if (current and (start is None or start <= when)) or dated:
+                out.append(org_id)
+        return out
+
+    def orgs_for(self, note: Note) -> list[int]:
+        found = org_mentions(note.text, self.org_names)
+        for pid in note.people:
+            for oid in self.orgs_at(pid, note.at.date()):
+                if oid not in found:
+                    found.append(oid)
+        return found
+
+
+def metadata(note: Note, orgs: Sequence[int]) -> dict[str, Any]:
+    assert note.id is not None
+    meta: dict[str, Any] = {
+        "note_id": note.id,
+        "ts": timestamp(note.at),
+        "date": note.at.isoformat(),
+        "source": note.source or "",
+        "people": ",".join(str(p) for p in note.people),
+        "orgs": ",".join(str(o) for o in orgs),
+    }
+    for pid in note.people:
+        meta[f"p_{pid}"] = True
+    for oid in orgs:
+        meta[f"o_{oid}"] = True
+    return meta
+
+
+class NotesIndex:
+    """The Chroma collection of one data home's notes."""
+
+    def __init__(self, home: Path, embedder: Embedder) -> None:
+        self.home = Path(home)
+        self.path = locations.notes_index_dir(self.home)
+        self.embedder = embedder
+        self._lock = threading.RLock()
+        self._client: Any = None
+        self._collection: Any = None
+        self._verified: tuple[int, int] | None = None
+
+    # ------------------------------------------------------------------ opening
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            try:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(
+                    path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False)
+                )
+            except Exception as exc:
+                raise NotesIndexError(
+                    f"Can't open the notes index at {self.path}: {exc}.",
+                    "Run `carson reindex` to rebuild it from the store.",
+                ) from exc
+        return self._client
+
+    def _reset_client(self) -> None:
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+        for index in [self, *_INDEXES.values()]:  # every cached client is stale now
+            index._client = None
+            index._collection = None
+
+    def _create(self) -> Any:
+        return self.client.create_collection(
+            COLLECTION,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embedder": self.embedder.name, "dim": self.embedder.dim},
+        )
+
+    @property
+    def collection(self) -> Any:
+        if self._collection is None:
+            with self._lock:
+                try:
+                    col = self.client.get_collection(COLLECTION, embedding_function=None)
+                except Exception:
+                    col = None
+                if col is None:
+                    col = self._create()
+                built_with = (col.metadata or {}).get("embedder")
+                if built_with != self.embedder.name:
+                    raise NotesIndexError(
+                        f"The notes index was built with the {built_with} embedder; "
+                        f"Carson is now set to {self.embedder.name}.",
+                        "Run `carson reindex` to rebuild it with the current embedder.",
+                    )
+                self._collection = col
+        return self._collection
+
+    def count(self) -> int:
+        with _chroma_errors(self.path):
+            return int(self.collection.count())
+
+    # ----------------------------------------------------------------- writing
+
+    def add(self, store: Store, notes: Sequence[Note], *, resolver: Resolver | None = None) -> int:
+        """Embed and upsert ``notes`` (stored ones, with ids). Returns how many."""
+        if not notes:
+            return 0
+        ctx = _Context(store, resolver)
+        with self._lock:
+            for start in range(0, len(notes), ADD_BATCH):
+                batch = list(notes[start : start + ADD_BATCH])
+                vectors = self.embedder.embed([n.text for n in batch])
+                self.collection.upsert(
+                    ids=[note_key(n.id or 0) for n in batch],
+                    embeddings=vectors,
+                    documents=[n.text for n in batch],
+                    metadatas=[metadata(n, ctx.orgs_for(n)) for n in batch],
+                )
+            self._verified = None
+        return len(notes)
+
+    def remove(self, note_ids: Iterable[int]) -> None:
+        keys = [note_key(i) for i in note_ids]
+        if keys:
+            self.collection.delete(ids=keys)
+            self._verified = None
+
+    def rebuild(self, store: Store) -> int:
+        """Drop the collection and index every note in SQLite again."""
+        with self._lock:
+            self._collection = None
+            with contextlib.suppress(Exception):  # there may be none yet
+                self.client.delete_collection(COLLECTION)
+            try:
+                self._collection = self._create()
+            except Exception:
+                # The folder was removed under a live client: start a fresh one.
+                self._reset_client()
+                self._collection = self._create()
+            notes = store.notes()
+            self.add(store, notes)
+            self._verified = store.note_stats()
+            return len(notes)
+
+    def sync(self, store: Store) -> int:
+        """Index notes SQLite has and the index lacks, drop rows for deleted notes.
+
+        Cheap when nothing changed: one SQL aggregate, compared with the last check.
+        Returns the number of rows added or removed.
+        """
+        stats = store.note_stats()
+        if stats == self._verified:
+            return 0
+        with self._lock:
+            if self.count() == stats[0]:
+                self._verified = stats
+                return 0
+            in_index = {note_id_of(k) for k in self.collection.get(include=[])["ids"]}
+            in_store = set(store.note_ids())
+            missing = sorted(in_store - in_index)
+            extra = sorted(in_index - in_store)
+            self.remove(extra)
+            notes = [n for n in (store.get_note(i) for i in missing) if n is not None]
+            self.add(store, notes)
+            self._verified = stats
+            return len(notes) + len(extra)
+
+    # ----------------------------------------------------------------- reading
+
+    def _rows(self, ids: list[str], docs: list[str], metas: list[dict[str, Any]]) -> list[Row]:
+        return [
+            Row(
+                id=note_id_of(i),
+                text=d,
+                people=_ids(m.get("people")),
+                orgs=_ids(m.get("orgs")),
+                at=datetime.fromisoformat(str(m["date"])),
+                source=str(m.get("source")) or None,
+            )
+            for i, d, m in zip(ids, docs, metas, strict=True)
+        ]
+
+    def nearest(
+        self, vector: np.ndarray, *, k: int, where: dict[str, Any] | None = None
+    ) -> list[Row]:
+        """The ``k`` notes closest to ``vector`` (cosine) among those ``where`` admits."""
+        n = self.count()
+        if n == 0 or k <= 0:
+            return []
+        with _chroma_errors(self.path):
+            res = self.collection.query(
+                query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
+                n_results=min(k, n),
+                where=where,
+                include=["documents", "metadatas", "distances"],
+            )
+        rows = self._rows(res["ids"][0], res["documents"][0], res["metadatas"][0])
+        for row, dist in zip(rows, res["distances"][0], strict=True):
+            row.similarity = 1.0 - float(dist)
+        return rows
+
+    def matching(
+        self, vector: np.ndarray, *, where: dict[str, Any], limit: int = 2000
+    ) -> list[Row]:
+        """Every note ``where`` admits (up to ``limit``), scored exactly against ``vector``."""
+        with _chroma_errors(self.path):
+            res = self.collection.get(
+                where=where, limit=limit, include=["documents", "metadatas", "embeddings"]
+            )
+        rows = self._rows(res["ids"], res["documents"], res["metadatas"])
+        if rows:
+            sims = np.asarray(res["embeddings"], dtype=np.float32) @ np.asarray(
+                vector, dtype=np.float32
+            )
+            for row, sim in zip(rows, sims, strict=True):
+                row.similarity = float(sim)
+        return rows
+
+
+_INDEXES: dict[tuple[str, str], NotesIndex] = {}
+_INDEXES_LOCK = threading.Lock()
+
+
+def open_index(home: Path, settings: Settings | None = None) -> NotesIndex:
+    """The process-wide index for ``home`` with the configured embedder."""
+    embedder = get_embedder(settings)
+    key = (str(Path(home).resolve()), embedder.name)
+    with _INDEXES_LOCK:
+        index = _INDEXES.get(key)
+        if index is None:
+            index = _INDEXES[key] = NotesIndex(home, embedder)
+        return index
+
+
+def reindex(store: Store, settings: Settings | None = None) -> int:
+    """Rebuild the notes index of ``store`` from SQLite; returns the number of notes."""
+    return open_index(store.home, settings).rebuild(store)
+
+
+def where_clause(
+    *,
+    person_ids: Sequence[int] = (),
+    org_ids: Sequence[int] = (),
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+    source: str | None = None,
+) -> dict[str, Any] | None:
+    """A Chroma ``where`` for the filters (people and organisations: any of them)."""
+    conds: list[dict[str, Any]] = []
+    people = _or([{f"p_{p}": True} for p in person_ids])
+    orgs = _or([{f"o_{o}": True} for o in org_ids])
+    if people:
+        conds.append(people)
+    if orgs:
+        conds.append(orgs)
+    if since is not None:
+        conds.append({"ts": {"$gte": timestamp(since)}})
+    if until is not None:
+        if not isinstance(until, datetime):
+            # a date includes its whole day
+            conds.append({"ts": {"$lt": timestamp(until) + 86400}})
+        else:
+            conds.append({"ts": {"$lte": timestamp(until)}})
+    if source:
+        conds.append({"source": source})
+    return _and(conds)
+
+
+def all_of(*conds: dict[str, Any] | None) -> dict[str, Any] | None:
+    return _and([c for c in conds if c])
+
+
+def any_of(*conds: dict[str, Any] | None) -> dict[str, Any] | None:
+    return _or([c for c in conds if c])
