@@ -51,6 +51,11 @@ def _root(
 COMMAND_MODULES = [
     "status",
     "demo",
+    "routes",
+    "path",
+    "outcome",
+    "calibration",
+    "import_",
 ]
 
 

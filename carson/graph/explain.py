@@ -56,6 +56,15 @@ def describe(h: Hop) -> str:
     return f"{h.name} ({bits})" if bits else h.name
 
 
+def _target(h: Hop) -> str:
+    """'Harry Smith, Managing Director at Goldman Sachs'."""
+    if h.title and h.company:
+        return f"{h.name}, {h.title} at {h.company}"
+    if h.company:
+        return f"{h.name} at {h.company}"
+    return h.name
+
+
 def summarize(route: Route) -> str:
     """'Contact John Jacobs (your friend); they can connect you to Harry Smith …'."""
     hops = route.hops
@@ -69,12 +78,12 @@ def summarize(route: Route) -> str:
     if len(chain) == 2:
         if route.via_teammate:
             text = (
-                f"{lead}{chain[0].name} knows {describe(target)} "
+                f"{lead}{chain[0].name} knows {_target(target)} "
                 f"({context_words(target.relationship)})."
             )
         else:
             rel = _YOUR.get(target.relationship, "you know them") if target.relationship else ""
-            text = f"Reach out to {describe(target)} directly ({rel})."
+            text = f"Reach out directly to {_target(target)} ({rel})."
     else:
         first = chain[1]
         if route.via_teammate:
@@ -86,7 +95,7 @@ def summarize(route: Route) -> str:
         for h in middle:
             text += f" → {h.name} ({context_words(h.relationship)})"
         joiner = "; they can connect you to " if not middle and not route.via_teammate else " → "
-        text += f"{joiner}{describe(target)} ({context_words(target.relationship)})."
+        text += f"{joiner}{_target(target)} ({context_words(target.relationship)})."
     text += " " + odds(route)
     if route.label:
         text += f" Note: {route.label}."

@@ -86,6 +86,9 @@ def _search(
     diverse: bool = True,
 ) -> list[Found]:
     snap = net.snapshot
+    if via_team:
+        # Teammates start their own routes; routing *through* one would duplicate them.
+        blocked = blocked | ({*net.team_ids, net.me_id} - set(targets) - {None})
     with net._lock:
         return net.router.top_k(
             _sources(net, via_team),
