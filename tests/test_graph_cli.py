@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 
+from test_graph_routes import NOW, build_world
 from typer.testing import CliRunner
 
 from carson.cli import app
 from carson.errors import NoRouteError, UnknownOrganizationError
 from carson.store import Store
-from test_graph_routes import NOW, build_world
 
 runner = CliRunner()
 
