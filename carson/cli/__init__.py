@@ -56,6 +56,9 @@ COMMAND_MODULES = [
     "outcome",
     "calibration",
     "import_",
+    "note",
+    "notes",
+    "reindex",
 ]
 
 
