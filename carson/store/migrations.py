@@ -143,7 +143,38 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_initial]
+def m002_ingest_provenance_and_merges(db: sqlite3.Connection) -> None:
+    """Where each person field came from, merge history (for undo), rejected duplicates."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE field_sources (
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            field TEXT NOT NULL,
+            value TEXT,
+            source TEXT NOT NULL,
+            PRIMARY KEY (person_id, field, source)
+        );
+        CREATE TABLE merges (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kept_id INTEGER NOT NULL,
+            merged_id INTEGER NOT NULL,
+            merged_name TEXT NOT NULL,
+            snapshot TEXT NOT NULL,
+            undone_at TEXT
+        );
+        CREATE TABLE dedupe_rejections (
+            a INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            b INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            PRIMARY KEY (a, b)
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Migration] = [m001_initial, m002_ingest_provenance_and_merges]
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:

@@ -1,0 +1,96 @@
+"""Entity resolution: which stored person an imported contact is.
+
+Order of evidence: profile URL, then email, then phone, then normalised name plus
+organisation. Identifier matches and exact name + same organisation are merged
+automatically; near misses are left for ``carson dedupe`` (see ``dedupe.py``).
+Two records with different LinkedIn profile URLs are never the same person.
+
+The index is loaded once per import and kept in step with every write, so a file
+of any size resolves with dictionary lookups.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from carson.resolve import normalize, normalize_org
+from carson.store import Store
+
+_LINKEDIN = "linkedin.com/"
+
+
+class EntityIndex:
+    def __init__(self, store: Store) -> None:
+        self.by_ident: dict[tuple[str, str], int] = {}
+        self.idents_of: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        for kind, value, pid in store.identifier_rows():
+            self.by_ident[(kind, value)] = pid
+            self.idents_of[pid].add((kind, value))
+        self.by_name: dict[str, list[int]] = defaultdict(list)
+        self.name_of: dict[int, str] = {}
+        for pid, name in store.person_names():
+            self.add_name(pid, name)
+        self.org_ids: dict[str, int] = {}
+        self.org_key_of: dict[int, str] = {}
+        for org in store.organizations():
+            assert org.id is not None
+            for label in [org.name, *org.aliases]:
+                self.org_ids.setdefault(normalize_org(label), org.id)
+            self.org_key_of[org.id] = normalize_org(org.name)
+        self.orgs_of: dict[int, set[int]] = defaultdict(set)
+        for emp in store.employments():
+            self.orgs_of[emp.person_id].add(emp.org_id)
+
+    # ------------------------------------------------------------- keeping in step
+
+    def add_name(self, pid: int, name: str) -> None:
+        self.name_of[pid] = name
+        self.by_name[normalize(name)].append(pid)
+
+    def add_ident(self, pid: int, kind: str, value: str) -> None:
+        self.by_ident[(kind, value)] = pid
+        self.idents_of[pid].add((kind, value))
+
+    def add_org(self, oid: int, name: str) -> None:
+        key = normalize_org(name)
+        self.org_ids.setdefault(key, oid)
+        self.org_key_of[oid] = key
+
+    # -------------------------------------------------------------------- lookups
+
+    def org_id(self, name: str) -> int | None:
+        return self.org_ids.get(normalize_org(name))
+
+    def linkedin_urls(self, pid: int) -> set[str]:
+        return {v for k, v in self.idents_of.get(pid, ()) if k == "url" and _LINKEDIN in v}
+
+    def conflicts(self, pid: int, urls: list[str]) -> bool:
+        """Both have LinkedIn profiles and they differ: two different people."""
+        mine = {u for u in urls if _LINKEDIN in u}
+        theirs = self.linkedin_urls(pid)
+        return bool(mine and theirs and not mine & theirs)
+
+    def match(
+        self,
+        *,
+        name: str,
+        emails: list[str] = (),  # type: ignore[assignment]
+        phones: list[str] = (),  # type: ignore[assignment]
+        urls: list[str] = (),  # type: ignore[assignment]
+        organization: str | None = None,
+    ) -> tuple[int | None, str | None]:
+        """(person id, how) for an exact match, else (None, None)."""
+        for kind, values in (("url", urls), ("email", emails), ("phone", phones)):
+            for v in values:
+                pid = self.by_ident.get((kind, v))
+                if pid is not None:
+                    return pid, kind
+        same = [p for p in self.by_name.get(normalize(name), []) if not self.conflicts(p, urls)]
+        if not same:
+            return None, None
+        oid = self.org_id(organization) if organization else None
+        for pid in same:
+            orgs = self.orgs_of.get(pid, set())
+            if (oid is not None and oid in orgs) or (organization is None and not orgs):
+                return pid, "name+org"
+        return None, None
