@@ -36,6 +36,8 @@ Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` while a file imports (bytes or lines)."""
 
 _ME_WORDS = {"me", "i", "myself", "you"}
+# A typed name this close (rapidfuzz ratio) to someone stored is a typo, not a new person.
+NEAR_MISS = 85.0
 
 
 def ensure_me(store: Store, emails: list[str] = (), name: str | None = None) -> Person:  # type: ignore[assignment]
@@ -72,7 +74,7 @@ def ensure_owner(store: Store, me: Person, owner: str | None) -> Person:
     try:
         person = Resolver(store).person(owner)
     except UnknownPersonError as exc:
-        if exc.suggestions:
+        if _near_miss(owner, exc.suggestions):
             raise
         person = store.add_person(Person(name=_text.clean(owner), is_team=True, source="team"))
     assert person.id is not None
@@ -243,7 +245,7 @@ class _NameResolver:
         try:
             person = self._resolver.person(name)  # type: ignore[attr-defined]
         except UnknownPersonError as exc:
-            if exc.suggestions:
+            if _near_miss(name, exc.suggestions):
                 raise
             return None
         assert person.id is not None
@@ -259,6 +261,14 @@ class _NameResolver:
                 self.made[normalize(name)] = pid
             out.append(pid)
         return out
+
+
+def _near_miss(name: str, suggestions: list[str]) -> bool:
+    """A suggestion close enough that creating a new person would likely be a typo's twin."""
+    from rapidfuzz import fuzz
+
+    key = normalize(name)
+    return any(fuzz.ratio(key, normalize(s.split(" (")[0])) >= NEAR_MISS for s in suggestions)
 
 
 def _record_last_import(store: Store, path: Path, kind: str, report: ImportReport) -> None:

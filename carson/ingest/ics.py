@@ -69,7 +69,7 @@ def _party(prop: Any) -> Party | None:
         return None
     if not addr and not cn:
         return None
-    return Party(cn, addr)
+    return Party(_text.person_name(cn) if cn else None, addr)
 
 
 def parse(text: str, file: str) -> Iterator[Record]:
