@@ -1,0 +1,141 @@
+"""``draft_intro_email``, ``draft_phone_script`` and ``rehearse``: wrappers over
+``carson.drafting``. Drafts are written and saved, never sent."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from types import ModuleType
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from carson.models import Draft, Route
+from carson.tools.base import ToolContext, ToolError, tool
+
+
+def _drafting() -> ModuleType:
+    try:
+        return import_module("carson.drafting")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("carson.drafting"):
+            raise ToolError(
+                "Drafting is not available yet in this version of Carson.",
+                "Use the routes and their evidence to write the email yourself.",
+            ) from exc
+        raise
+
+
+class DraftArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    via: str | None = Field(None, description="The connector who would make the intro.")
+    to: str | None = Field(None, description="The person to be introduced to.")
+    route_index: int | None = Field(
+        None, ge=1, description="A route from the last answer, counting from 1."
+    )
+
+
+class DraftEmailArgs(DraftArgs):
+    reason: str | None = Field(None, description="The business reason, in one sentence.")
+
+
+class DraftResult(BaseModel):
+    draft: Draft
+
+
+def _ends(ctx: ToolContext, args: DraftArgs) -> tuple[str | None, str | None, Route | None]:
+    route: Route | None = None
+    if args.route_index is not None:
+        route = ctx.route(args.route_index)
+    elif args.via and not args.to and ctx.recent_routes:
+        via = ctx.resolver.person(args.via)
+        route = next((r for r in ctx.recent_routes if via.id in r.path[1:-1]), None)
+    elif args.to and not args.via and ctx.recent_routes:
+        to = ctx.resolver.person(args.to)
+        route = next((r for r in ctx.recent_routes if r.path[-1] == to.id), None)
+    if route is not None:
+        if len(route.hops) < 3:
+            raise ToolError(
+                f"You know {route.hops[-1].name} directly: no intro needed.",
+                "Write to them yourself, or pick a route with a connector.",
+            )
+        return route.hops[1].name, route.hops[-1].name, route
+    if not args.via and not args.to:
+        raise ToolError(
+            "Who is the draft for?",
+            'Name the connector and the target ("via John Jacobs to Harry Smith") '
+            "or a route number.",
+        )
+    return args.via, args.to, None
+
+
+@tool("draft_intro_email", DraftEmailArgs)
+def draft_intro_email(ctx: ToolContext, args: DraftEmailArgs) -> DraftResult:
+    """Draft an intro-request email to the connector (with a forwardable blurb for the
+    target), grounded in store facts. Saved as a file; never sent."""
+    drafting = _drafting()
+    via, to, route = _ends(ctx, args)
+    draft = drafting.draft_email(ctx.store, via=via, to=to, route=route, reason=args.reason)
+    return DraftResult(draft=draft)
+
+
+@tool("draft_phone_script", DraftArgs)
+def draft_phone_script(ctx: ToolContext, args: DraftArgs) -> DraftResult:
+    """Draft a phone script for asking the connector: opener, context, the ask, likely
+    objections with answers, the close."""
+    drafting = _drafting()
+    via, to, route = _ends(ctx, args)
+    draft = drafting.draft_call(ctx.store, via=via, to=to, route=route)
+    return DraftResult(draft=draft)
+
+
+class RehearseArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["connector", "target", "gatekeeper"] = Field(
+        "connector", description="Whom Carson plays."
+    )
+    via: str | None = Field(None, description="The connector the call is with.")
+
+
+class RehearseResult(BaseModel):
+    role: str
+    via: str
+    to: str
+    speaker: str
+    opening: str
+    """The persona's first line; the seller answers it."""
+    checkpoints: list[str]
+    next_step: str
+
+
+@tool("rehearse", RehearseArgs)
+def rehearse(ctx: ToolContext, args: RehearseArgs) -> RehearseResult:
+    """Start a call rehearsal: Carson plays the connector, the target or a gatekeeper,
+    using what the store knows about them."""
+    drafting = _drafting()
+    via = args.via
+    to: str | None = None
+    if ctx.recent_routes:
+        route = ctx.recent_routes[0]
+        if via:
+            person = ctx.resolver.person(via)
+            route = next((r for r in ctx.recent_routes if person.id in r.path), route)
+        if len(route.hops) >= 3:
+            via = via or route.hops[1].name
+            to = route.hops[-1].name
+    if not via:
+        raise ToolError(
+            "Whom should I play?", 'Name the connector, e.g. "rehearse the call with John".'
+        )
+    r = drafting.Rehearsal.start(ctx.store, via=via, role=args.role, to=to)
+    return RehearseResult(
+        role=r.role,
+        via=r.facts.via.name,
+        to=r.facts.to.name,
+        speaker=r.speaker,
+        opening=r.opening,
+        checkpoints=[str(getattr(c, "name", c)) for c in r.script.checkpoints],
+        next_step=f'Practise turn by turn with: carson rehearse --via "{r.facts.via.name}"'
+        f" --role {r.role}",
+    )
