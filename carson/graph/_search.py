@@ -122,14 +122,27 @@ class Router:
         self._blocked = np.zeros(n, dtype=bool)
         self._lb: dict[int, np.ndarray] = {}
         self._touched: list[tuple[np.ndarray, np.ndarray]] = []
+        self._slot = np.zeros(n, dtype=np.int64)
+        self._targets = np.empty(0, dtype=np.int64)
 
     # ------------------------------------------------------------- helpers
 
     def _buf(self, r: int) -> np.ndarray:
+        """``LB(., r)``; target nodes always hold their own target cost (they end a route)."""
         buf = self._lb.get(r)
         if buf is None:
             buf = self._lb[r] = np.full(self.s.n, INF)
+            self._touched.append((buf, self._targets))
+            buf[self._targets] = self._term[self._targets]
         return buf
+
+    def _unique(self, nodes: np.ndarray) -> np.ndarray:
+        """Distinct values of ``nodes`` in O(len) without sorting (order not kept)."""
+        if nodes.size == 0:
+            return nodes.astype(np.int64)
+        pos = np.arange(nodes.size)
+        self._slot[nodes] = pos
+        return nodes[self._slot[nodes] == pos].astype(np.int64)
 
     def _gather(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Neighbour indices and costs of ``nodes``, concatenated; plus segment lengths."""
@@ -145,9 +158,7 @@ class Router:
 
     def _value(self, nb: np.ndarray, r: int) -> np.ndarray:
         """Best completion from each neighbour ``u`` with ``r`` edges left after reaching it."""
-        if r <= 0:
-            return self._term[nb]
-        return np.where(self._is_target[nb], self._term[nb], self._buf(r)[nb])
+        return self._term[nb] if r <= 0 else self._buf(r)[nb]
 
     def _degree_sum(self, nodes: np.ndarray) -> int:
         ip = self.s.indptr
@@ -183,6 +194,11 @@ class Router:
         try:
             self._is_target[targets] = True
             self._term[targets] = self.s.tcost[targets]
+            self._targets = targets
+            for r, buf in self._lb.items():
+                if r <= max_edges:
+                    buf[targets] = self._term[targets]
+                    self._touched.append((buf, targets))
             if blocked is not None and len(blocked):
                 self._blocked[blocked] = True
             self._bounds(src_nodes, targets, max_edges)
@@ -213,7 +229,7 @@ class Router:
                 nb, w, lens = self._gather(levels[-1])
                 gathered.append((nb, w, lens))
                 keep = ~(self._is_target[nb] | self._blocked[nb])
-                nxt = np.unique(nb[keep]).astype(np.int64)
+                nxt = self._unique(nb[keep])
                 levels.append(nxt)
                 fwd_cost = self._degree_sum(nxt)
         # Min-plus sweep down the forward levels.
@@ -244,7 +260,7 @@ class Router:
         nb, vals = nb[keep], vals[keep]
         buf = self._buf(j)
         np.minimum.at(buf, nb, vals)
-        reached = np.unique(nb).astype(np.int64)
+        reached = self._unique(nb)
         self._touched.append((buf, reached))
         return reached
 
@@ -256,17 +272,31 @@ class Router:
         max_per_first: int | None,
         primary: int | None,
     ) -> list[Found]:
+        """Pop partial paths in bound order; children wait in sorted sibling groups, so each
+        expansion costs one heap push instead of one per neighbour."""
         indptr, indices, cost = self.s.indptr, self.s.indices, self.s.cost
-        is_target, term = self._is_target, self._term
-        heap: list[tuple[float, int, float, tuple[int, ...]]] = []
+        is_target = self._is_target
+        # Heap entries: (f, seq, parent path, parent g, child nodes, child f's, child g's, i).
+        heap: list[
+            tuple[float, int, tuple[int, ...], float, list[int], list[float], list[float], int]
+        ] = []
         seq = 0
         top = self._buf(max_edges)
-        for s, c0 in sources:
-            f = c0 + float(top[s])
-            if f < INF:
-                heap.append((f, seq, c0, (int(s),)))
-                seq += 1
-        heapq.heapify(heap)
+        roots = sorted((c0 + float(top[s]), int(s), c0) for s, c0 in sources)
+        roots = [r for r in roots if r[0] < INF]
+        if roots:
+            heap.append(
+                (
+                    roots[0][0],
+                    seq,
+                    (),
+                    0.0,
+                    [r[1] for r in roots],
+                    [r[0] for r in roots],
+                    [r[2] for r in roots],
+                    0,
+                )
+            )
         out: list[Found] = []
         per_first: dict[int, int] = {}
 
@@ -274,8 +304,15 @@ class Router:
             return path[1] if path[0] == primary and len(path) > 1 else path[0]
 
         while heap and len(out) < k:
-            f, _, g, path = heapq.heappop(heap)
-            v = path[-1]
+            f, _, parent, _pg, kids, fs, gs, i = heapq.heappop(heap)
+            if i + 1 < len(kids):
+                seq += 1
+                heapq.heappush(heap, (fs[i + 1], seq, parent, _pg, kids, fs, gs, i + 1))
+            v = kids[i]
+            if v in parent:
+                continue
+            path = (*parent, v)
+            g = gs[i]
             if (
                 max_per_first is not None
                 and (len(path) > 1 or path[0] != primary)
@@ -291,17 +328,16 @@ class Router:
             left = max_edges - (len(path) - 1)
             lo, hi = int(indptr[v]), int(indptr[v + 1])
             nb = indices[lo:hi]
-            vals = cost[lo:hi] + self._value(nb, left - 1)
+            w = cost[lo:hi]
+            vals = w + self._value(nb, left - 1)
             ok = np.flatnonzero(vals < INF)
-            for i in ok.tolist():
-                u = int(nb[i])
-                if u in path:
-                    continue
-                ug = g + float(cost[lo + i])
-                if is_target[u]:
-                    fu = ug + float(term[u])
-                    heapq.heappush(heap, (fu, seq, fu, (*path, u)))
-                else:
-                    heapq.heappush(heap, (g + float(vals[i]), seq, ug, (*path, u)))
-                seq += 1
+            if ok.size == 0:
+                continue
+            ok = ok[np.argsort(vals[ok], kind="stable")]
+            # Children stay as arrays; a child already on the path is skipped when popped.
+            seq += 1
+            fs_new = (g + vals[ok]).tolist()
+            heapq.heappush(
+                heap, (fs_new[0], seq, path, g, nb[ok].tolist(), fs_new, (g + w[ok]).tolist(), 0)
+            )
         return out
