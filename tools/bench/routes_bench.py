@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import statistics
 import sys
 import time
@@ -67,7 +68,7 @@ def generate(n: int, seed: int = 1) -> dict[str, np.ndarray]:
 
 def pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
+    return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
 
 
 def yen(g: nx.Graph, me: int, targets: np.ndarray, tcost: np.ndarray) -> list[float] | None:
@@ -85,7 +86,7 @@ def yen(g: nx.Graph, me: int, targets: np.ndarray, tcost: np.ndarray) -> list[fl
             inner = path[1:-2]
             if len(path) - 2 > MAX_EDGES or any(v in tset for v in inner):
                 continue
-            found.append(sum(g.edges[u, v]["w"] for u, v in zip(path, path[1:], strict=False)))
+            found.append(sum(g.edges[u, v]["w"] for u, v in itertools.pairwise(path)))
             if len(found) == K:
                 break
     except nx.NetworkXNoPath:
