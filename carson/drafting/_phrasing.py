@@ -100,6 +100,8 @@ def how_they_know(facts: DraftFacts) -> str | None:
         return f"you and {t} were classmates{school}"
     if ctx is TieContext.colleague:
         years = _YEARS.search(ev)
+        if not years and re.search(r"\bwork together\b", ev):
+            return f"you and {t} work together{at}"
         span = f" from {years.group(1)} to {years.group(2)}" if years else ""
         return f"you and {t} worked together{at}{span}"
     if ctx is TieContext.friend:

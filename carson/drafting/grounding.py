@@ -87,7 +87,7 @@ _DAY_MONTH = re.compile(
 )
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 _NUMBER = re.compile(r"(?<![\w-])[$€£]?\d[\d,.]*(?:%|k|m|bn|x)?(?![\w-])", re.IGNORECASE)
-_WORDS = re.compile(r"[a-z][a-z'’-]*")
+_WORDS = re.compile(r"[a-z][a-z0-9'’-]*")
 _POSSESSIVE = re.compile(r"['’]s$")
 
 

@@ -251,6 +251,8 @@ class Rehearsal:
             return self._line("need")
         if st.turns >= 2 and "clear ask" not in hits and self.role != "connector":
             return self._line("what")
+        if st.turns == 1 and not new:
+            return self._line("small")
         return self._line("filler")
 
     def _model_reply(self) -> str:
@@ -304,7 +306,8 @@ def _how_reply(f: DraftFacts) -> str:
     how = ph.how_they_know(f)
     if how is None:
         return f"I know {f.to_first} a little, but not well."
-    mine = how.replace("you and ", f"{f.to_first} and I ", 1).replace("you're", "I'm", 1)
+    mine = how.replace(f"you and {f.to_first}", f"{f.to_first} and I", 1)
+    mine = mine.replace("you're", "I'm", 1)
     mine = mine.replace("you've", "I've", 1).replace("you know", "I know", 1)
     mine = mine[0].upper() + mine[1:]
     return f"{mine}." if ph.close_tie(f) else f"{mine}, but we're not close."
