@@ -59,6 +59,8 @@ COMMAND_MODULES = [
     "note",
     "notes",
     "reindex",
+    "draft",
+    "rehearse",
 ]
 
 
