@@ -51,7 +51,8 @@ def load_demo(
         if held_seed is None:
             if counts.people or counts.organizations or counts.notes or counts.interactions:
                 raise UsageError(
-                    f"{home} holds your own Carson data ({counts.people:,} people), "
+                    f"{home} holds your own Carson data "
+                    f"({counts.people:,} {'person' if counts.people == 1 else 'people'}), "
                     "not the demo network.",
                     "The demo goes into its own home: unset CARSON_HOME (or point it at an "
                     "empty folder) and run `carson demo` again.",
