@@ -129,7 +129,7 @@ class Known:
     phrases: set[str]
     """Normalised full names of people and organisations."""
     people: dict[str, set[str]]
-    """Normalised person name → normalised org names they work or worked at."""
+    """The draft's people (display names) → normalised org names they work or worked at."""
     fact_words: set[str]
     dates: set[date]
     years: set[int]
@@ -147,11 +147,11 @@ def known(store: Store, facts: DraftFacts) -> Known:
             phrases.add(normalize_org(label))
             words |= set(normalize(label).split())
     for _, name in store.person_names():
-        phrases.add(normalize(name))
-        words |= set(normalize(name).split())
+        phrases.add(normalize(name))  # anyone's full name; a lone first name must be in the facts
     for person in (facts.me, facts.via, facts.to):
         assert person.id is not None
-        people[normalize(person.name)] = {
+        words |= set(normalize(person.name).split())
+        people[person.name] = {
             normalize_org(orgs[e.org_id].name)
             for e in store.employments(person_id=person.id)
             if e.org_id in orgs
@@ -215,8 +215,7 @@ def _affiliations(text: str, k: Known, flagged: list[str]) -> None:
     for person, orgs in k.people.items():
         pattern = re.compile(
             r"\b" + r"\s+".join(map(re.escape, person.split())) + r"\b[^.\n]{0,60}?\bat\s+"
-            r"([A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)*)",
-            re.IGNORECASE,
+            r"([A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)*)"
         )
         for match in pattern.finditer(normalize_spaces(text)):
             org = normalize_org(match.group(1))

@@ -1,0 +1,59 @@
+"""The grounding check rejects invented names, companies, dates and personal details."""
+
+from __future__ import annotations
+
+import pytest
+
+from carson.drafting import check_grounding, draft_email, gather
+from carson.store import Store
+
+
+@pytest.fixture
+def john_harry(demo_store: Store):  # type: ignore[no-untyped-def]
+    facts = gather(demo_store, via="John Jacobs", to="Harry Smith")
+    draft = draft_email(demo_store, via="John Jacobs", to="Harry Smith", save=False)
+    return facts, draft
+
+
+def test_the_real_draft_passes(demo_store: Store, john_harry) -> None:  # type: ignore[no-untyped-def]
+    facts, draft = john_harry
+    assert check_grounding(demo_store, facts, draft.subject, draft.body, draft.blurb).ok
+
+
+@pytest.mark.parametrize(
+    ("invented", "flag"),
+    [
+        ("Bob Thornton mentioned you two play golf.", "Bob Thornton"),  # a name, and a detail
+        ("I gather Harry is talking to Vandelay Industries too.", "Vandelay Industries"),
+        ("Harry Smith at Morgan Stanley would be ideal.", "no such job"),  # wrong company
+        ("Hope your son's wedding went well.", "wedding"),  # a personal detail
+        ("We spoke on March 3, 2019 about this.", "March 3, 2019"),  # a date
+        ("We cut payroll errors by 37% for banks.", "37%"),  # a figure
+        ("Say hi to Tom for me.", "Tom"),  # a first name alone
+    ],
+)
+def test_an_invented_fact_is_flagged(
+    demo_store: Store,
+    john_harry,  # type: ignore[no-untyped-def]
+    invented: str,
+    flag: str,
+) -> None:
+    facts, draft = john_harry
+    body = draft.body.replace("\n\nCheers", f" {invented}\n\nCheers").replace(
+        "\n\nThanks", f" {invented}\n\nThanks"
+    )
+    assert invented in body
+    result = check_grounding(demo_store, facts, draft.subject, body, draft.blurb)
+    assert not result.ok
+    assert any(flag in item for item in result.flagged), result.flagged
+
+
+def test_store_facts_in_any_casing_pass(demo_store: Store, john_harry) -> None:  # type: ignore[no-untyped-def]
+    facts, _ = john_harry
+    text = (
+        "Hi John, you and Harry were college roommates (2021-03-04, per my notes). "
+        "How is Emma finding Michigan? Goldman Sachs and GS are the same company. "
+        "Thanks, Jordan"
+    )
+    result = check_grounding(demo_store, facts, text)
+    assert result.ok, result.flagged
