@@ -56,6 +56,8 @@ COMMAND_MODULES = [
     "outcome",
     "calibration",
     "import_",
+    "export",
+    "dedupe",
     "note",
     "notes",
     "reindex",
