@@ -351,28 +351,43 @@ class NotesIndex:
         self, vector: np.ndarray, *, k: int, where: dict[str, Any] | None = None
     ) -> list[Row]:
         """The ``k`` notes closest to ``vector`` (cosine) among those ``where`` admits."""
-        n = self.count()
-        if n == 0 or k <= 0:
+        if k <= 0:
             return []
         with _chroma_errors(self.path):
             res = self.collection.query(
                 query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
-                n_results=min(k, n),
+                n_results=k,
                 where=where,
                 include=["documents", "metadatas", "distances"],
             )
+        if not res["ids"] or not res["ids"][0]:
+            return []
         rows = self._rows(res["ids"][0], res["documents"][0], res["metadatas"][0])
         for row, dist in zip(rows, res["distances"][0], strict=True):
             row.similarity = 1.0 - float(dist)
         return rows
 
     def matching(
-        self, vector: np.ndarray, *, where: dict[str, Any], limit: int = 2000
+        self,
+        vector: np.ndarray,
+        *,
+        ids: Sequence[int] | None = None,
+        where: dict[str, Any] | None = None,
+        limit: int = 5000,
     ) -> list[Row]:
-        """Every note ``where`` admits (up to ``limit``), scored exactly against ``vector``."""
+        """The notes with these ``ids`` and/or admitted by ``where``, scored exactly.
+
+        Looking rows up by id (from SQLite's ``note_people``) is fast at any size;
+        a ``where`` alone makes Chroma scan the metadata.
+        """
+        if ids is not None and not ids:
+            return []
         with _chroma_errors(self.path):
             res = self.collection.get(
-                where=where, limit=limit, include=["documents", "metadatas", "embeddings"]
+                ids=[note_key(i) for i in ids] if ids is not None else None,
+                where=where,
+                limit=limit,
+                include=["documents", "metadatas", "embeddings"],
             )
         rows = self._rows(res["ids"], res["documents"], res["metadatas"])
         if rows:

@@ -37,8 +37,6 @@ ENTITY_BONUS = 0.2
 """Added to the similarity of a note linked to a person or company the query names."""
 MIN_SCORE = 0.15
 """Below this a note is unrelated to the query (all-MiniLM-L6-v2 cosine), so it is left out."""
-CANDIDATES = 4
-"""The vector search fetches ``CANDIDATES * k`` (at least 20) before the merge."""
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _CAPITALISED = re.compile(r"\b([A-Z][a-z]{2,})(?:['’]s)?\b")
 
@@ -178,13 +176,16 @@ def search_notes(
     )
     index.sync(store)
 
+    # Notes about one person: look them up by id and score them all exactly.
+    person_notes = store.note_ids(person_ids=[person_id]) if person_id is not None else None
     if not query.strip():
         if where is None:
             raise UsageError(
                 "Search for something: the query is empty.",
                 'Give a query (carson notes search "payroll") or a --person to list.',
             )
-        rows = index.matching(np.zeros(index.embedder.dim, dtype=np.float32), where=where)
+        zero = np.zeros(index.embedder.dim, dtype=np.float32)
+        rows = index.matching(zero, ids=person_notes, where=where)
         rows.sort(key=lambda r: (timestamp(r.at), r.id), reverse=True)
         return _hits(store, rows[:k], {})
 
@@ -196,11 +197,21 @@ def search_notes(
     vector = index.embedder.embed([q.residual or query])[0]
 
     found: dict[int, Row] = {}
-    for row in index.nearest(vector, k=max(CANDIDATES * k, 20), where=where):
+    if person_notes is not None:
+        rows = index.matching(vector, ids=person_notes, where=where)
+    else:
+        rows = index.nearest(vector, k=k, where=where)
+    for row in rows:
         found[row.id] = row
-    entity = any_of(*[{f"p_{p}": True} for p in q.people], *[{f"o_{o}": True} for o in q.orgs])
-    if entity is not None:
-        for row in index.matching(vector, where=all_of(where, entity) or entity):
+    if q.people:
+        linked = store.note_ids(person_ids=list(q.people))
+        if person_notes is not None:
+            linked = sorted(set(linked) & set(person_notes))
+        for row in index.matching(vector, ids=linked, where=where):
+            found[row.id] = row
+    if q.orgs:
+        named_orgs = any_of(*[{f"o_{o}": True} for o in q.orgs])
+        for row in index.matching(vector, where=all_of(where, named_orgs)):
             found[row.id] = row
     for row in found.values():
         row.matched = [name for pid, name in q.people.items() if pid in row.people] + [

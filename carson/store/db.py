@@ -645,8 +645,22 @@ class Store:
         row = self.db.execute("SELECT count(*), coalesce(max(id), 0) FROM notes").fetchone()
         return int(row[0]), int(row[1])
 
-    def note_ids(self) -> list[int]:
-        return [int(r[0]) for r in self.db.execute("SELECT id FROM notes ORDER BY id")]
+    def note_ids(self, *, person_ids: Iterable[int] | None = None) -> list[int]:
+        """Every note id, or those linked to any of ``person_ids``, ascending."""
+        if person_ids is None:
+            return [int(r[0]) for r in self.db.execute("SELECT id FROM notes ORDER BY id")]
+        wanted = sorted(set(person_ids))
+        out: set[int] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                int(r[0])
+                for r in self.db.execute(
+                    f"SELECT note_id FROM note_people WHERE person_id IN ({marks})", chunk
+                )
+            )
+        return sorted(out)
 
     # ---------------------------------------------------------------- outcomes
 
