@@ -86,9 +86,10 @@ def _search(
     diverse: bool = True,
 ) -> list[Found]:
     snap = net.snapshot
-    if via_team:
-        # Teammates start their own routes; routing *through* one would duplicate them.
-        blocked = blocked | ({*net.team_ids, net.me_id} - set(targets) - {None})
+    # Teammates' networks are used only with via_team, where teammates start their own
+    # routes; routing *through* a teammate (or, for them, through you) would duplicate them.
+    own = {*net.team_ids, net.me_id} if via_team else set(net.team_ids)
+    blocked = blocked | (own - set(targets) - {None})
     with net._lock:
         return net.router.top_k(
             _sources(net, via_team),

@@ -239,9 +239,10 @@ class StrengthModel:
             years = months / 12
             span = f"{lo.year}–{hi.year}" if hi < self.now.date() else f"since {lo.year}"
             dur = f"{years:.0f} years" if years >= 1.5 else f"{months} months"
-            evidence.append(
-                Evidence(text=f"worked together at {org} {span} ({dur})", source="employment")
-            )
+            if not any(org in e.text for e in evidence):
+                evidence.append(
+                    Evidence(text=f"worked together at {org} {span} ({dur})", source="employment")
+                )
             if TieContext.colleague not in contexts:
                 contexts.append(TieContext.colleague)
 
@@ -306,6 +307,12 @@ class StrengthModel:
         if last is not None:
             recency_any = 0.5 ** (_age_days(self.now, last) / w.half_life_days)
             ctx *= w.context_floor + (1 - w.context_floor) * recency_any
+        elif colleague is not None and colleague[2] < self.now.date():
+            # Former colleagues with no recorded contact: last known contact is the overlap's end.
+            since_end = (self.now.date() - colleague[2]).days
+            ctx *= w.context_no_contact * (
+                w.context_floor + (1 - w.context_floor) * 0.5 ** (since_end / w.half_life_days)
+            )
         elif act is None or not act.count:
             ctx *= w.context_no_contact
 

@@ -1,0 +1,33 @@
+"""Acceptance on the demo network: the planted routes come out in the right order."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from carson.cli import app
+from carson.store import Store
+
+runner = CliRunner()
+
+
+def test_goldman_friend_route_first_and_stale_decoy_below(demo_store: Store) -> None:
+    result = runner.invoke(app, ["routes", "Goldman Sachs", "--json"])
+    assert result.exit_code == 0, result.output
+    routes = json.loads(result.output)["routes"]
+    first = routes[0]
+    assert [h["name"] for h in first["hops"]][1:] == ["John Jacobs", "Harry Smith"]
+    decoy = next(r for r in routes if r["hops"][-1]["name"] == "Derek Lawson")
+    assert decoy["probability"] < first["probability"]
+    assert decoy["hops"][1]["stale"]
+    assert "stale tie" in decoy["label"] and "years ago" in decoy["label"]
+
+
+def test_morgan_stanley_team_route_above_own(demo_store: Store) -> None:
+    result = runner.invoke(app, ["routes", "Morgan Stanley", "--team", "--json"])
+    assert result.exit_code == 0, result.output
+    routes = [r for r in json.loads(result.output)["routes"] if r["kind"] == "current"]
+    assert routes[0]["via_teammate"] == "Priya Patel"
+    own = [r for r in routes if r["via_teammate"] is None]
+    assert own and routes[0]["probability"] > own[0]["probability"]
