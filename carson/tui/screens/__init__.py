@@ -1,0 +1,1 @@
+"""The chat's screens: chat, help, draft and rehearsal."""
