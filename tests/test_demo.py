@@ -372,6 +372,35 @@ def test_marcus_chen_left_goldman_in_2025(demo_store: Store) -> None:
     assert len(now) == 1 and now[0].org_id != gs
 
 
+def test_two_hop_ways_into_goldman_and_morgan_stanley_are_only_the_scripted_ones(
+    demo_store: Store,
+) -> None:
+    """Random ties must not beat the clear cases: the user reaches current bank staff in
+    two hops only through the people the cases put there."""
+    me = demo_store.me()
+    assert me is not None and me.id is not None
+    names = dict(demo_store.person_names())
+    neighbours: dict[int, set[int]] = {}
+    for t in demo_store.ties():
+        neighbours.setdefault(t.a, set()).add(t.b)
+        neighbours.setdefault(t.b, set()).add(t.a)
+
+    def middles(org: str) -> set[str]:
+        jobs = demo_store.employments(org_id=_org_id(demo_store, org), current=True)
+        staff = {e.person_id for e in jobs}
+        return {names[x] for x in neighbours[me.id] if neighbours.get(x, set()) & staff}
+
+    assert "John Jacobs" in middles("Goldman Sachs")
+    assert middles("Goldman Sachs") <= {
+        "John Jacobs",
+        "Derek Lawson",
+        "Nathan Price",
+        "Marcus Chen",
+    }
+    assert {"Priya Patel", "Carlos Mendez"} <= middles("Morgan Stanley")
+    assert middles("Morgan Stanley") <= {"Priya Patel", "Carlos Mendez", "Brian Holloway"}
+
+
 @pytest.mark.parametrize("anchor", [date(2025, 9, 1), date(2027, 1, 10)])
 def test_the_clear_cases_hold_for_any_anchor(tmp_path: Path, anchor: date) -> None:
     load_demo(tmp_path, anchor=anchor)

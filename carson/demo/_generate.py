@@ -424,8 +424,13 @@ def _evidence(
 
 
 def _third_party(w: World, protected: set[int]) -> None:
-    """Colleagues (now and before), and classmates, among people other than the team."""
+    """Colleagues (now and before), and classmates, among people other than the team.
+
+    Protected (bank) people get current colleagues wherever they work now, but former
+    colleagues only from their time at Goldman Sachs or Morgan Stanley.
+    """
     team = {i for i, p in enumerate(w.people) if p.is_me or p.is_team}
+    banks = {w.org_index[GOLDMAN], w.org_index[MORGAN_STANLEY]}
     by_org: dict[int, list[int]] = {}
     jobs_by_org: dict[int, list[tuple[int, PlanJob]]] = {}
     for i, p in enumerate(w.people):
@@ -460,6 +465,9 @@ def _third_party(w: World, protected: set[int]) -> None:
                 continue
             cands = []
             for j, other in jobs_by_org.get(job.org, []):
+                # Bank people's old ties count only for their time at the bank itself.
+                if job.org not in banks and (i in protected or j in protected):
+                    continue
                 span = overlap(job, other, w.anchor)
                 if j != i and span and (span[1] - span[0]).days >= 180:
                     cands.append((j, span))
