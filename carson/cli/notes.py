@@ -99,8 +99,9 @@ def info(json_out: bool = _common.json_option) -> None:
         index = open_index(store.home, s)
         notes_in_store = store.note_stats()[0]
         indexed = index.count()
+    embedder = asdict(index.embedder.info())
     data = {
-        "embedder": asdict(index.embedder.info()),
+        "embedder": embedder,
         "index": str(locations.notes_index_dir(s.home)),
         "indexed": indexed,
         "notes": notes_in_store,
@@ -108,7 +109,7 @@ def info(json_out: bool = _common.json_option) -> None:
     if json_out:
         _common.print_json(data)
         return
-    e = data["embedder"]
+    e = embedder
     typer.echo(f"embedder  {e['name']} ({e['dim']} dims)")
     if e.get("package"):
         typer.echo(f"package   {e['package']}")

@@ -103,9 +103,9 @@ def _understand(query: str, resolver: Resolver) -> _Query:
             continue
         ids = resolver.person_ids(word)
         if len(ids) == 1 and ids[0] not in q.people:
-            person = resolver.store.get_person(ids[0])
-            if person is not None:
-                q.people[ids[0]] = person.name
+            alone = resolver.store.get_person(ids[0])
+            if alone is not None:
+                q.people[ids[0]] = alone.name
                 name_words.add(normalize(word))
     org_names = resolver.organization_names()
     for oid in org_mentions(query, org_names):
