@@ -315,6 +315,7 @@ def _network(w: World, owner: int, mix: dict[TieContext, int], protected: set[in
         tries = 0
         while made < count and tries < count * 20:
             tries += 1
+            since: date | None
             if context == TieContext.colleague:
                 got = _ex_colleague(w, owner, past[made % len(past)], free)
                 if got is None:
@@ -463,14 +464,14 @@ def _third_party(w: World, protected: set[int]) -> None:
         for job in p.jobs:
             if job.end is None or (current is not None and current.org == job.org):
                 continue
-            cands = []
+            cands: list[tuple[int, tuple[date, date]]] = []
             for j, other in jobs_by_org.get(job.org, []):
                 # Bank people's old ties count only for their time at the bank itself.
                 if job.org not in banks and (i in protected or j in protected):
                     continue
-                span = overlap(job, other, w.anchor)
-                if j != i and span and (span[1] - span[0]).days >= 180:
-                    cands.append((j, span))
+                shared = overlap(job, other, w.anchor)
+                if j != i and shared and (shared[1] - shared[0]).days >= 180:
+                    cands.append((j, shared))
             for j, span in w.rng.sample(cands, min(2, len(cands))):
                 text = worked_together(w.orgs[job.org].name, span, still=False)
                 w.add_tie(
