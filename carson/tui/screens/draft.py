@@ -34,6 +34,9 @@ class DraftScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.app.is_headless:  # tests and screenshots: no blinking cursor
+            for area in self.query(TextArea):
+                area.cursor_blink = False
         self.query_one("#body", TextArea).focus()
 
     @property

@@ -32,6 +32,10 @@ class PromptArea(TextArea):
         self._pos: int | None = None
         self._draft = ""
 
+    def on_mount(self) -> None:
+        if self.app.is_headless:  # tests and screenshots: no blinking cursor
+            self.cursor_blink = False
+
     def _remember(self, text: str) -> None:
         if text and (not self.entries or self.entries[-1] != text):
             self.entries.append(text)
