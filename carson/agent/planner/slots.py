@@ -1,0 +1,201 @@
+"""Finding people and companies in free text, against the store's gazetteer.
+
+Exact names and aliases ("GS", "jpm") match directly; single first or last names match
+when they look like names (capitalised, or someone just shown); typos ("Goldmn Sachs",
+"Hary Smith") go to ``carson.resolve.Resolver``, which resolves only a clearly best
+candidate and otherwise offers "did you mean" suggestions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from carson.errors import UnknownPersonError
+from carson.resolve import Resolver, normalize, normalize_org
+
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*\.?", re.UNICODE)
+
+STOP = frozenset(
+    """
+    a an the i me my we our us you your he him his she her they them their it its to into
+    at in on of for from via through with and or but not no yes is are was were be been do
+    did does done can could would should will shall may might must please show find get
+    give tell who whom what when where why how which that this those these there here about
+    again just also some any all one two three four five first second third last next best
+    top quickest fastest way ways route routes path paths intro email call script note
+    notes team know meet draft write let lets rehearse practice practise company people
+    person someone anyone everyone him her whats who's what's hey hi hello thanks thank ok
+    okay sure morning today week month year ago new old good great well chase mark may will
+    bill grant rose april june august
+    """.split()  # noqa: SIM905
+)
+
+
+@dataclass
+class Span:
+    kind: Literal["person", "org"]
+    start: int
+    end: int
+    text: str
+    """As typed."""
+    name: str | None = None
+    """Canonical name when resolved."""
+    ids: list[int] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def resolved(self) -> bool:
+        return self.name is not None
+
+
+@dataclass
+class _Tok:
+    text: str
+    norm: str
+    start: int
+    end: int
+
+    @property
+    def capital(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def tokens(text: str) -> list[_Tok]:
+    out: list[_Tok] = []
+    for m in _WORD.finditer(text):
+        raw = m.group().rstrip(".") if not re.fullmatch(r"[A-Z]\.", m.group()) else m.group()
+        norm = normalize(raw)
+        if norm:
+            out.append(_Tok(raw, norm, m.start(), m.start() + len(raw)))
+    return out
+
+
+class Gazetteer:
+    """The store's people and organisation names, ready for scanning text."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+        self.org_keys = resolver.organization_names()
+        self.person_keys = resolver.person_keys()
+        self.first_last: set[str] = set()
+        for key in self.person_keys:
+            parts = key.split()
+            if parts:
+                self.first_last.update({parts[0], parts[-1]})
+        self._org_list = list(self.org_keys)
+        self._person_list = list(self.person_keys)
+        self.org_names = {
+            oid: name for name, ids in self.org_keys.items() for oid in ids if len(ids) == 1
+        }
+
+    # ------------------------------------------------------------------ helpers
+
+    def _org(self, phrase: str) -> Span | None:
+        key = normalize_org(phrase)
+        ids = self.org_keys.get(key)
+        if ids and len(ids) == 1:
+            org = self.resolver.store.get_organization(ids[0])
+            return Span("org", 0, 0, phrase, org.name if org else phrase, list(ids))
+        return None
+
+    def _person_exact(self, phrase: str, among: set[int]) -> Span | None:
+        key = normalize(phrase)
+        ids = self.person_keys.get(key)
+        if not ids:
+            return None
+        if len(ids) > 1 and among:
+            narrowed = [i for i in ids if i in among]
+            ids = narrowed or ids
+        span = Span("person", 0, 0, phrase, ids=list(ids))
+        if len(ids) == 1:
+            span.name = self.resolver._names[ids[0]]
+        else:
+            span.suggestions = [self.resolver._describe(i) for i in ids[:4]]
+        return span
+
+    def _person_partial(self, word: str, among: set[int]) -> Span | None:
+        ids = self.resolver.person_ids(word, among=among or None)
+        if not ids:
+            return None
+        if len(ids) > 1 and among:
+            narrowed = [i for i in ids if i in among]
+            ids = narrowed or ids
+        span = Span("person", 0, 0, word, ids=list(ids))
+        if len(ids) == 1:
+            span.name = self.resolver._names[ids[0]]
+        else:
+            span.suggestions = [self.resolver._describe(i) for i in ids[:4]]
+        return span
+
+    def _fuzzy(self, phrase: str, kind: str) -> Span | None:
+        key = normalize_org(phrase) if kind == "org" else normalize(phrase)
+        if len(key.replace(" ", "")) < 5:
+            return None
+        choices = self._org_list if kind == "org" else self._person_list
+        hit = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=82)
+        if hit is None:
+            return None
+        if kind == "org":
+            try:
+                org = self.resolver.organization(phrase)
+            except UnknownPersonError as exc:
+                return Span("org", 0, 0, phrase, suggestions=exc.suggestions)
+            return Span("org", 0, 0, phrase, org.name, [org.id or 0])
+        ids = self.resolver.person_ids(phrase)
+        if len(ids) == 1:
+            return Span("person", 0, 0, phrase, self.resolver._names[ids[0]], ids)
+        return Span("person", 0, 0, phrase, suggestions=self.resolver.suggest_people(phrase))
+
+    # --------------------------------------------------------------------- scan
+
+    def scan(self, text: str, among: Iterable[int] = ()) -> list[Span]:
+        """Every person and company mentioned in ``text``, left to right."""
+        ctx = set(among)
+        ctx_words = {w for pid in ctx for w in normalize(self.resolver._names.get(pid, "")).split()}
+        toks = tokens(text)
+        lower_text = text == text.lower()
+        spans: list[Span] = []
+        i = 0
+        while i < len(toks):
+            found: Span | None = None
+            size = 0
+            for n in range(min(5, len(toks) - i), 0, -1):
+                chunk = toks[i : i + n]
+                phrase = text[chunk[0].start : chunk[-1].end]
+                words = [t.norm for t in chunk]
+                if n == 1 and words[0] in STOP and not chunk[0].text.isupper():
+                    continue
+                if all(w in STOP for w in words):
+                    continue
+                found = self._org(phrase)
+                if found is None:
+                    found = self._person_exact(phrase, ctx)
+                if found is None and n == 1:
+                    t = chunk[0]
+                    looks_like_name = t.capital or lower_text or t.norm in ctx_words
+                    if looks_like_name and t.norm in self.first_last and t.norm not in STOP:
+                        found = self._person_partial(t.norm, ctx)
+                if (
+                    found is None
+                    and n in (1, 2, 3)
+                    and (lower_text or chunk[0].capital or chunk[0].text.isupper())
+                ) and not any(w in STOP for w in (words[0], words[-1])):
+                    found = self._fuzzy(phrase, "org")
+                    if found is None and n in (2, 3):
+                        found = self._fuzzy(phrase, "person")
+                if found is not None:
+                    size = n
+                    found.start, found.end = chunk[0].start, chunk[-1].end
+                    found.text = phrase
+                    break
+            if found is not None:
+                spans.append(found)
+                i += size
+            else:
+                i += 1
+        return spans
