@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import phonenumbers
@@ -124,6 +125,7 @@ def url(value: str | None) -> str | None:
 _DATE_FORMATS = ("%d %b %Y", "%d-%b-%y", "%d-%b-%Y", "%Y-%m-%d", "%m/%d/%Y", "%d %B %Y", "%Y%m%d")
 
 
+@lru_cache(maxsize=20_000)
 def parse_date(value: str | None) -> date | None:
     """Dates as exports write them: "08 Feb 2026", "15-Jan-24", "2026-02-08", "19220310"."""
     if not value:

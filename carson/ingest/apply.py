@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime
 from typing import Any
 
-from carson.ingest.entities import EntityIndex
+from carson.ingest.entities import EntityIndex, normalize
 from carson.ingest.records import (
     ContactRecord,
     InteractionRecord,
@@ -36,7 +36,6 @@ from carson.models import (
     Tie,
     TieContext,
 )
-from carson.resolve import normalize
 from carson.store import Store
 
 # A message or meeting with more people than this says little about who knows whom.
@@ -80,8 +79,81 @@ class Importer:
         self._pairs: dict[tuple[int, int], list[object]] = {}
         self._owner_pairs: dict[int, list[object]] = {}
         self.new_note_ids: list[int] = []
+        # New people from plain rows are buffered and written with executemany (ids assigned
+        # here: the transaction holds the writer lock, so nobody else inserts meanwhile).
+        self._buf: dict[str, list[tuple[object, ...]]] = defaultdict(list)
+        self._pending: set[int] = set()
+        self._next_pid = store.max_person_id() + 1
 
     # -------------------------------------------------------------------- helpers
+
+    def flush(self) -> None:
+        """Write buffered new people (and their identifiers, jobs and ties)."""
+        if not self._pending:
+            return
+        for table in ("people", "identifiers", "field_sources", "employments", "ties"):
+            if self._buf[table]:
+                self.store.bulk_insert(table, self._buf[table])
+        for emp in self.store.employments(current=True):
+            if emp.person_id in self._pending:
+                self._current[emp.person_id].append(emp)
+        self._buf.clear()
+        self._pending.clear()
+
+    def _fast_new(self, rec: ContactRecord) -> bool:
+        """Buffer a contact nobody matches; False when it needs the full path."""
+        if rec.related or rec.notes:
+            return False
+        pid = self._next_pid
+        self._next_pid += 1
+        src = rec.source
+        self._buf["people"].append(
+            (
+                pid,
+                rec.name,
+                rec.first_name,
+                rec.last_name,
+                rec.location,
+                rec.birthday.isoformat() if rec.birthday else None,
+                json.dumps(list(dict.fromkeys(rec.tags))),
+                0,
+                0,
+                src,
+            )
+        )
+        self._pending.add(pid)
+        self.index.add_name(pid, rec.name)
+        for kind, values in (("email", rec.emails), ("phone", rec.phones), ("url", rec.urls)):
+            pos = 0
+            for v in dict.fromkeys(values):
+                if (kind, v) in self.index.by_ident:
+                    continue
+                self._buf["identifiers"].append((pid, kind, v, pos, src))
+                self.index.add_ident(pid, kind, v)
+                pos += 1
+        self._buf["field_sources"].append((pid, "name", rec.name, src))
+        for fld, val in (("birthday", rec.birthday), ("location", rec.location)):
+            if val:
+                self._buf["field_sources"].append((pid, fld, str(val), src))
+        if rec.organization:
+            oid = self._org(rec.organization)
+            self._buf["employments"].append((pid, oid, rec.title, None, None, 1, src))
+            self.index.orgs_of[pid].add(oid)
+        if rec.evidence and pid != self.owner_id:
+            lo, hi = min(pid, self.owner_id), max(pid, self.owner_id)
+            ev = {
+                "text": rec.evidence,
+                "source": src,
+                "at": rec.connected_on.isoformat() if rec.connected_on else None,
+            }
+            since = rec.connected_on.isoformat() if rec.connected_on else None
+            self._buf["ties"].append(
+                (lo, hi, rec.tie_context.value, src, self.owner_id, since, json.dumps([ev]), None)
+            )
+            self._ties[(lo, hi, rec.tie_context.value)] = [ev]
+        if len(self._buf["people"]) >= 5000:
+            self.flush()
+        return True
 
     def _tie(
         self,
@@ -153,6 +225,7 @@ class Importer:
         )
         assert person.id is not None
         pid = person.id
+        self._next_pid = max(self._next_pid, pid + 1)
         self.index.add_name(pid, person.name)
         for kind, values in (
             ("email", person.emails),
@@ -174,6 +247,10 @@ class Importer:
             urls=rec.urls,
             organization=rec.organization,
         )
+        if pid is None and self._fast_new(rec):
+            self.report.created += 1
+            return self._next_pid - 1
+        self.flush()
         source = rec.source
         changed = False
         created = pid is None
@@ -327,6 +404,7 @@ class Importer:
         return pid
 
     def interaction(self, rec: InteractionRecord) -> None:
+        self.flush()
         sender = self._party(rec.sender, rec.source) if rec.sender else None
         others = [pid for p in rec.others if (pid := self._party(p, rec.source)) is not None]
         people = [pid for pid in dict.fromkeys([*([sender] if sender else []), *others])]
@@ -382,6 +460,7 @@ class Importer:
 
     def finish(self) -> None:
         """Write the co-attendance / co-recipient evidence gathered from new interactions."""
+        self.flush()
         for (a, b), (n, at, subject, channel) in self._pairs.items():  # type: ignore[misc]
             ctx = TieContext.co_attendee if channel == Channel.meeting else TieContext.co_recipient
             self._tie(
@@ -413,6 +492,7 @@ class Importer:
     # ------------------------------------------------------------ ties and notes
 
     def tie_record(self, rec: TieRecord, resolve: Any) -> None:
+        self.flush()
         a, b = resolve.many([rec.a, rec.b])
         if self._tie(
             a,
@@ -429,6 +509,7 @@ class Importer:
             self.report.unchanged += 1
 
     def note_record(self, rec: NoteRecord, resolve: Any) -> None:
+        self.flush()
         people = resolve.many(rec.people)
         text = rec.text
         if people and all((pid, text) in self._notes for pid in people):

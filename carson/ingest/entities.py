@@ -12,10 +12,15 @@ of any size resolves with dictionary lookups.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 
-from carson.resolve import normalize, normalize_org
+from carson.resolve import normalize as _normalize
+from carson.resolve import normalize_org as _normalize_org
 from carson.store import Store
 
+# Names and companies repeat across rows and files: normalise each once.
+normalize = lru_cache(maxsize=200_000)(_normalize)
+normalize_org = lru_cache(maxsize=50_000)(_normalize_org)
 _LINKEDIN = "linkedin.com/"
 
 
@@ -23,9 +28,9 @@ class EntityIndex:
     def __init__(self, store: Store) -> None:
         self.by_ident: dict[tuple[str, str], int] = {}
         self.idents_of: dict[int, set[tuple[str, str]]] = defaultdict(set)
+        self._linkedin: dict[int, set[str]] = {}
         for kind, value, pid in store.identifier_rows():
-            self.by_ident[(kind, value)] = pid
-            self.idents_of[pid].add((kind, value))
+            self.add_ident(pid, kind, value)
         self.by_name: dict[str, list[int]] = defaultdict(list)
         self.name_of: dict[int, str] = {}
         for pid, name in store.person_names():
@@ -50,6 +55,8 @@ class EntityIndex:
     def add_ident(self, pid: int, kind: str, value: str) -> None:
         self.by_ident[(kind, value)] = pid
         self.idents_of[pid].add((kind, value))
+        if kind == "url" and _LINKEDIN in value:
+            self._linkedin.setdefault(pid, set()).add(value)
 
     def add_org(self, oid: int, name: str) -> None:
         key = normalize_org(name)
@@ -62,7 +69,7 @@ class EntityIndex:
         return self.org_ids.get(normalize_org(name))
 
     def linkedin_urls(self, pid: int) -> set[str]:
-        return {v for k, v in self.idents_of.get(pid, ()) if k == "url" and _LINKEDIN in v}
+        return self._linkedin.get(pid, set())
 
     def conflicts(self, pid: int, urls: list[str]) -> bool:
         """Both have LinkedIn profiles and they differ: two different people."""

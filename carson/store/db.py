@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import ClassVar
 
 from carson import locations
 from carson.errors import StoreError
@@ -958,3 +959,26 @@ class Store:
             values.append(value)
         sets = ", ".join(f"{k} = ?" for k in fields)
         self.db.execute(f"UPDATE people SET {sets} WHERE id = ?", [*values, pid])
+
+    # ------------------------------------------------------------- bulk (imports)
+
+    _BULK: ClassVar[dict[str, tuple[str, ...]]] = {
+        "people": ("id", "name", "first_name", "last_name", "location", "birthday", "tags",
+                   "is_me", "is_team", "source"),
+        "identifiers": ("person_id", "kind", "value", "position", "source"),
+        "field_sources": ("person_id", "field", "value", "source"),
+        "employments": ("person_id", "org_id", "title", "start", "end", "current", "source"),
+        "ties": ("a", "b", "context", "source", "owner_id", "since", "evidence", "strength"),
+    }
+
+    def max_person_id(self) -> int:
+        return int(self.db.execute("SELECT COALESCE(MAX(id), 0) FROM people").fetchone()[0])
+
+    def bulk_insert(self, table: str, rows: list[tuple[object, ...]]) -> None:
+        """Insert many already-validated rows at once (imports; columns as in ``_BULK``)."""
+        self._require_tx()
+        cols = self._BULK[table]
+        self.db.executemany(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            rows,
+        )
