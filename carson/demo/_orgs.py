@@ -6,6 +6,7 @@ type); the mid-market crowd is invented from ``PREFIXES`` and an industry's noun
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 
 from carson.demo._names import words
@@ -197,3 +198,15 @@ CONFERENCES: tuple[str, ...] = (
     "the Workday Rising after-party",
     "a SaaStr meetup in Austin",
 )
+
+
+def pick_title(rng: random.Random, kind: str, max_seniority: int = 4) -> tuple[str, int]:
+    """A title from ``kind``'s ladder, weighted by how common it is, no more senior than asked."""
+    ladder = [t for t in TITLES[kind] if t[1] <= max_seniority]
+    title, seniority, _ = rng.choices(ladder, [t[2] for t in ladder])[0]
+    return title, seniority
+
+
+def is_buyer(title: str) -> bool:
+    """Whether a title decides on (or feels) payroll."""
+    return any(word in title for word in BUYER_WORDS)
