@@ -59,3 +59,22 @@ def demo_store(demo_home: Path) -> Iterator[Store]:
     s = Store(demo_home)
     yield s
     s.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_real_models(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Building a real model client fails the test, except in tests marked ``e2e``."""
+    if request.node.get_closest_marker("e2e") is None:
+        from carson.agent import brains
+
+        monkeypatch.setattr(brains, "ALLOW_MODEL_REQUESTS", False)
+
+
+@pytest.fixture
+def fake_chat() -> Iterator[object]:
+    """A strict scripted chat model; fails the test if a scripted reply goes unused."""
+    from carson.agent.testing import ScriptedChatModel
+
+    fake = ScriptedChatModel()
+    yield fake
+    fake.assert_done()

@@ -75,6 +75,7 @@ def make_openai(
             f"No OpenAI key for the model {model!r}.",
             "Set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server), or use --model offline.",
         )
+    _check_allowed()
     from langchain_openai import ChatOpenAI
 
     kwargs: dict[str, Any] = {
@@ -141,3 +142,15 @@ def translate_error(exc: BaseException) -> CarsonError | None:
             "Try again, or use --model offline.",
         )
     return None
+
+
+ALLOW_MODEL_REQUESTS = True
+"""Tests set this False (autouse fixture) so an accidental real model call fails loudly."""
+
+
+def _check_allowed() -> None:
+    if not ALLOW_MODEL_REQUESTS:
+        raise RuntimeError(
+            "A test tried to build a real model client; use the fake_chat fixture, or mark the "
+            "test e2e and allow model requests."
+        )
