@@ -100,3 +100,22 @@ def test_importing_carson_notes_does_not_load_onnxruntime() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_openai_embedder_is_opt_in_and_needs_a_key() -> None:
+    from carson.config import Settings
+    from carson.errors import LLMUnavailableError
+
+    emb = get_embedder(Settings(embedder="openai"))
+    assert emb.name == "openai:text-embedding-3-small"
+    with pytest.raises(LLMUnavailableError) as err:
+        emb.embed(["hello"])
+    assert "OPENAI_API_KEY" in err.value.message
+
+
+def test_unknown_embedder_is_named() -> None:
+    from carson.config import Settings
+
+    with pytest.raises(EmbedderError) as err:
+        get_embedder(Settings(embedder="word2vec"))
+    assert "word2vec" in err.value.message
