@@ -103,6 +103,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "who should I check in with this week",
         "anyone I haven't talked to in a while",
         "who should I catch up with",
+        "reconnect suggestions",
+        "suggest people to get back in touch with",
     ),
     "help_first": (
         "who could I help with an introduction",

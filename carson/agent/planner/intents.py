@@ -40,7 +40,8 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(never|hasn'?t|didn'?t|has not|did not) (replied|reply|respond(ed)?|answer(ed)?|"
             r"got(ten)? back)|never heard back|ghosted|went nowhere|"
             r"(meeting|call) (is |was |got )?(booked|scheduled|set up|confirmed)|"
-            r"(booked|scheduled|landed|got) (a|the) (meeting|call)|on the calendar)\b",
+            r"(booked|scheduled|landed|got) (a|the) (meeting|call)|on the calendar|"
+            r"intro (made|happened|done))\b",
         ),
         (
             "rehearse",
@@ -96,6 +97,7 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"introduced|in front)|intro(duction)?s? (to|into|at)|warm intro|"
             r"(can|could) (get|introduce|connect)|reach|foot in the door|break into|"
             r"connect me|know anyone|anyone at|who do (i|we) know|in at|meet PERSON|"
+            r"(can|could) (intro|introduce) me|connections? (in|into|at)|"
             r"access to|inroads?|door into)\b",
         ),
         ("smalltalk", r"^\s*(hi|hello|hey|thanks|thank you|help|what can you do)\b[\s!.?]*$"),

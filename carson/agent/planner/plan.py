@@ -180,6 +180,10 @@ class Planner:
         unknown = self._unknown_name(text, spans, intent)
         if unknown is not None:
             return Plan(reply=unknown, intent=intent, how="unknown")
+        people = [s for s in spans if s.kind == "person"]
+        orgs = [s for s in spans if s.kind == "org"]
+        if intent in ("person_profile", "how_do_i_know") and orgs and not people:
+            intent = "find_routes"  # "who's my best connection into sfdc"
         builder = getattr(self, f"_{intent}")
         result = builder(text, masked, spans, ctx)
         if isinstance(result, str):
@@ -465,45 +469,49 @@ class Planner:
         return {"query": args["query"], **({"person": args["person"]} if "person" in args else {})}
 
     def _roles(self, text: str, spans: list[Span], ctx: Context) -> tuple[str | None, str | None]:
-        via: str | None = None
-        to: str | None = None
+        """Who is the connector (via) and who the target (to), from wording and context."""
         people = [s for s in spans if s.kind == "person" and s.name]
         connectors, targets = ctx.connectors(), ctx.targets()
-        for s in people:
+        roles: dict[int, str] = {}
+        # explicit wording first: "via John", "John can introduce", "intro to Harry"
+        for n, s in enumerate(people):
             before = self._before(text, s)
             after = text[s.end : s.end + 30]
-            pid = s.ids[0] if s.ids else None
             if VIA_BEFORE.search(before) or re.match(
                 r"\s+(can|could|to) (intro|introduce|connect)|\s+for an? intro", after, re.I
             ):
-                role = "via"
+                roles[n] = "via"
             elif re.search(r"\b(intro(duction)?s?|introduce (me )?)\s*(to|with)\s*$", before, re.I):
-                role = "to"
-            elif pid is not None and pid in connectors:
-                role = "via"
-            elif (
-                (pid is not None and pid in targets)
-                or (
-                    TO_BEFORE.search(before)
-                    and not re.search(
-                        r"\b(email|e-mail|write|message|call|ring|phone|mail|note)\b[\w\s]{0,12}$",
-                        before,
-                        re.I,
-                    )
-                )
-                or (re.search(r"\babout\s*$", before, re.I) and via is not None)
-            ):
-                role = "to"
+                roles[n] = "to"
+        # then what the routes shown say about them
+        for n, s in enumerate(people):
+            if n in roles:
+                continue
+            pid = s.ids[0] if s.ids else None
+            if pid is not None and pid in connectors:
+                roles[n] = "via"
+            elif pid is not None and pid in targets:
+                roles[n] = "to"
+        # then position: "email John (about Harry)", "meet Harry"
+        for n, s in enumerate(people):
+            if n in roles:
+                continue
+            before = self._before(text, s)
+            taken = set(roles.values())
+            writes_to = re.search(
+                r"\b(email|e-mail|write|message|call|calling|ring|ringing|phone|mail|note|with)\b"
+                r"[\w\s]{0,12}$",
+                before,
+                re.I,
+            )
+            if TO_BEFORE.search(before) and not writes_to:
+                roles[n] = "to" if "to" not in taken else "via"
+            elif re.search(r"\babout\s*$", before, re.I) and "to" not in taken:
+                roles[n] = "to"
             else:
-                role = "via" if via is None else "to"
-            if role == "via" and via is None:
-                via = s.name
-            elif role == "to" and to is None:
-                to = s.name
-            elif via is None:
-                via = s.name
-            elif to is None:
-                to = s.name
+                roles[n] = "via" if "via" not in taken else "to"
+        via = next((people[n].name for n in sorted(roles) if roles[n] == "via"), None)
+        to = next((people[n].name for n in sorted(roles) if roles[n] == "to"), None)
         return via, to
 
     def _draft_args(self, text: str, spans: list[Span], ctx: Context) -> dict[str, Any]:

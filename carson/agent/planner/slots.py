@@ -30,7 +30,7 @@ STOP = frozenset(
     top quickest fastest way ways route routes path paths intro email call script note
     notes team know meet draft write let lets rehearse practice practise company people
     person someone anyone everyone him her whats who's what's hey hi hello thanks thank ok
-    okay sure morning today week month year ago new old good great well chase mark may will
+    okay sure morning today week month year ago new old good great well mark may will
     bill grant rose april june august
     """.split()  # noqa: SIM905
 )
@@ -151,6 +151,62 @@ class Gazetteer:
             return Span("person", 0, 0, phrase, self.resolver._names[ids[0]], ids)
         return Span("person", 0, 0, phrase, suggestions=self.resolver.suggest_people(phrase))
 
+    def _exact_at(
+        self,
+        text: str,
+        toks: list[_Tok],
+        i: int,
+        ctx: set[int],
+        ctx_words: set[str],
+        lower_text: bool,
+    ) -> tuple[Span | None, int]:
+        for n in range(min(5, len(toks) - i), 0, -1):
+            chunk = toks[i : i + n]
+            phrase = text[chunk[0].start : chunk[-1].end]
+            words = [t.norm for t in chunk]
+            if (
+                n == 1
+                and words[0] in STOP
+                and not (chunk[0].text.isupper() or (chunk[0].capital and i > 0))
+            ):
+                continue
+            if all(w in STOP for w in words) and not (chunk[0].capital and i > 0):
+                continue
+            found = self._org(phrase) or self._person_exact(phrase, ctx)
+            if found is None and n == 1:
+                t = chunk[0]
+                looks_like_name = t.capital or lower_text or t.norm in ctx_words
+                if looks_like_name and t.norm in self.first_last and t.norm not in STOP:
+                    found = self._person_partial(t.norm, ctx)
+                elif t.capital and t.norm not in STOP and ctx_words and len(t.norm) >= 3:
+                    # "Jon" for John, when John was just shown
+                    near = process.extractOne(t.norm, sorted(ctx_words), scorer=fuzz.ratio)
+                    if near is not None and near[1] >= 80:
+                        found = self._person_partial(near[0], ctx)
+            if found is not None:
+                found.start, found.end, found.text = chunk[0].start, chunk[-1].end, phrase
+                return found, n
+        return None, 0
+
+    def _fuzzy_at(
+        self, text: str, toks: list[_Tok], i: int, ctx_words: set[str], lower_text: bool
+    ) -> tuple[Span | None, int]:
+        for n in range(min(3, len(toks) - i), 0, -1):
+            chunk = toks[i : i + n]
+            words = [t.norm for t in chunk]
+            if any(w in STOP for w in (words[0], words[-1])):
+                continue
+            if not lower_text and not all(t.capital or t.text.isupper() for t in chunk):
+                continue
+            phrase = text[chunk[0].start : chunk[-1].end]
+            found = self._fuzzy(phrase, "org")
+            if found is None and n in (2, 3):
+                found = self._fuzzy(phrase, "person")
+            if found is not None:
+                found.start, found.end, found.text = chunk[0].start, chunk[-1].end, phrase
+                return found, n
+        return None, 0
+
     # --------------------------------------------------------------------- scan
 
     def scan(self, text: str, among: Iterable[int] = ()) -> list[Span]:
@@ -162,37 +218,29 @@ class Gazetteer:
         spans: list[Span] = []
         i = 0
         while i < len(toks):
-            found: Span | None = None
-            size = 0
-            for n in range(min(5, len(toks) - i), 0, -1):
-                chunk = toks[i : i + n]
-                phrase = text[chunk[0].start : chunk[-1].end]
-                words = [t.norm for t in chunk]
-                if n == 1 and words[0] in STOP and not chunk[0].text.isupper():
-                    continue
-                if all(w in STOP for w in words):
-                    continue
-                found = self._org(phrase)
-                if found is None:
-                    found = self._person_exact(phrase, ctx)
-                if found is None and n == 1:
-                    t = chunk[0]
-                    looks_like_name = t.capital or lower_text or t.norm in ctx_words
-                    if looks_like_name and t.norm in self.first_last and t.norm not in STOP:
-                        found = self._person_partial(t.norm, ctx)
-                if (
-                    found is None
-                    and n in (1, 2, 3)
-                    and (lower_text or chunk[0].capital or chunk[0].text.isupper())
-                ) and not any(w in STOP for w in (words[0], words[-1])):
-                    found = self._fuzzy(phrase, "org")
-                    if found is None and n in (2, 3):
-                        found = self._fuzzy(phrase, "person")
-                if found is not None:
-                    size = n
-                    found.start, found.end = chunk[0].start, chunk[-1].end
-                    found.text = phrase
-                    break
+            found, size = self._exact_at(text, toks, i, ctx, ctx_words, lower_text)
+            if found is None:
+                found, size = self._fuzzy_at(text, toks, i, ctx_words, lower_text)
+                if found is not None and not lower_text:
+                    # "Morgan Stanly Partners Group": a typo followed by more of a name is
+                    # some other company; offer the near match instead of guessing
+                    extra = i + size
+                    while (
+                        extra < len(toks)
+                        and toks[extra].capital
+                        and (toks[extra].start - toks[extra - 1].end <= 1)
+                    ):
+                        extra += 1
+                    if extra > i + size:
+                        phrase = text[toks[i].start : toks[extra - 1].end]
+                        found = Span(
+                            found.kind,
+                            toks[i].start,
+                            toks[extra - 1].end,
+                            phrase,
+                            suggestions=[found.name] if found.name else found.suggestions,
+                        )
+                        size = extra - i
             if found is not None:
                 spans.append(found)
                 i += size
