@@ -57,3 +57,15 @@ def test_store_facts_in_any_casing_pass(demo_store: Store, john_harry) -> None: 
     )
     result = check_grounding(demo_store, facts, text)
     assert result.ok, result.flagged
+
+
+def test_a_month_at_a_line_end_is_not_read_with_the_next_line(
+    demo_store: Store,
+    john_harry,  # type: ignore[no-untyped-def]
+) -> None:
+    """A phone script's "due in October." followed by "1. Opener" is not "October 1"."""
+    facts, _ = john_harry
+    month = next(f.at for f in facts.facts if f.at is not None).strftime("%B")
+    text = f'- Last in touch in {month}.\n\n1. Opener\n"Hi John, Jordan here."'
+    assert check_grounding(demo_store, facts, text).ok
+    assert not check_grounding(demo_store, facts, f"See you {month} 31, 1999.").ok

@@ -80,10 +80,12 @@ _MONTH_DATE = re.compile(
     r"\b("
     + "|".join(m.title() for m in MONTHS)
     + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)"
-    r"\.?(?:\s+(\d{1,2})(?:st|nd|rd|th)?)?(?:,?\s+(\d{4}))?\b"
+    r"\.?(?:[ \t]+(\d{1,2})(?:st|nd|rd|th)?)?(?:,?[ \t]+(\d{4}))?\b"
 )
 _DAY_MONTH = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(m.title() for m in MONTHS) + r")\b(?:\s+(\d{4}))?"
+    r"\b(\d{1,2})(?:st|nd|rd|th)?[ \t]+("
+    + "|".join(m.title() for m in MONTHS)
+    + r")\b(?:[ \t]+(\d{4}))?"
 )
 _YEAR = re.compile(r"\b(19\d\d|20\d\d)\b")
 _NUMBER = re.compile(r"(?<![\w-])[$€£]?\d[\d,.]*(?:%|k|m|bn|x)?(?![\w-])", re.IGNORECASE)
