@@ -31,3 +31,18 @@ def test_morgan_stanley_team_route_above_own(demo_store: Store) -> None:
     assert routes[0]["via_teammate"] == "Priya Patel"
     own = [r for r in routes if r["via_teammate"] is None]
     assert own and routes[0]["probability"] > own[0]["probability"]
+
+
+def test_goldman_alumni_routes_skip_current_goldman_staff(demo_store: Store) -> None:
+    result = runner.invoke(app, ["routes", "Goldman Sachs", "--json"])
+    assert result.exit_code == 0, result.output
+    routes = json.loads(result.output)["routes"]
+    alumni = [r for r in routes if r["kind"] == "alumni"]
+    assert alumni
+    org = demo_store.organization_named("Goldman Sachs")
+    assert org is not None
+    goldman = {e.person_id for e in demo_store.employments(org_id=org.id, current=True)}
+    harry = next(h["person_id"] for h in routes[0]["hops"] if h["name"] == "Harry Smith")
+    assert harry in goldman
+    for r in alumni:
+        assert not goldman & {h["person_id"] for h in r["hops"]}, r["summary"]

@@ -253,3 +253,57 @@ def test_network_rebuilds_after_write(world: World, store: Store) -> None:
     net2 = load_network(store, now=NOW)
     assert net2 is not net
     assert net2.graph.has_edge(world.ids["Sam Seller"], world.ids["Zed Zed"])
+
+
+def test_alumni_routes_never_pass_through_current_staff(world: World, store: Store) -> None:
+    with store.write():
+        # Lena left Goldman; her cheapest link is Harry Smith, who is at Goldman now.
+        world.person("Lena Park", "Fintrix", "COO")
+        world.job("Lena Park", "Goldman Sachs", "VP", date(2015, 1, 1), date(2024, 3, 1))
+        world.tie("Harry Smith", "Lena Park", TieContext.friend)
+        world.talk("Harry Smith", "Lena Park", 5, Channel.meeting, times=5)
+        # A weaker way in that does not touch Goldman.
+        world.person("Ravi Shah", "Acme Corp", "Analyst")
+        world.tie("Sam Seller", "Ravi Shah", TieContext.acquaintance)
+        world.tie("Ravi Shah", "Lena Park", TieContext.acquaintance)
+    goldman_now = {world.ids["Harry Smith"], world.ids["Derek Lawson"]}
+    routes = find_routes(store, target_company="Goldman Sachs", now=NOW, alumni=5, k=10)
+    alumni = [r for r in routes if r.kind == RouteKind.alumni]
+    assert {r.hops[-1].name for r in alumni} == {"Marcus Chen", "Lena Park"}
+    for r in alumni:
+        assert not goldman_now & set(r.path)
+    lena = next(r for r in alumni if r.hops[-1].name == "Lena Park")
+    assert [h.name for h in lena.hops] == ["Sam Seller", "Ravi Shah", "Lena Park"]
+    # Current routes end at the first Goldman employee they reach.
+    for r in routes:
+        if r.kind == RouteKind.current:
+            assert not goldman_now & set(r.path[:-1])
+
+
+def test_exclusions_apply_to_alumni_routes(world: World, store: Store) -> None:
+    with store.write():
+        world.person("Ravi Shah", "Acme Corp", "Analyst")
+        world.person("Lena Park", "Fintrix", "COO")
+        world.job("Lena Park", "Goldman Sachs", "VP", date(2015, 1, 1), date(2024, 3, 1))
+        world.tie("Sam Seller", "Ravi Shah", TieContext.friend)
+        world.tie("Ravi Shah", "Lena Park", TieContext.friend)
+    alumni = [
+        r
+        for r in find_routes(store, target_company="Goldman Sachs", now=NOW, alumni=5)
+        if r.kind == RouteKind.alumni
+    ]
+    assert {r.hops[-1].name for r in alumni} == {"Marcus Chen", "Lena Park"}
+    by_person = find_routes(
+        store, target_company="Goldman Sachs", now=NOW, alumni=5, exclude=["Ravi Shah"]
+    )
+    assert all(world.ids["Ravi Shah"] not in r.path for r in by_person)
+    assert "Lena Park" not in {r.hops[-1].name for r in by_person}
+    by_company = find_routes(
+        store, target_company="Goldman Sachs", now=NOW, alumni=5, exclude=["Acme Corp"]
+    )
+    assert all(world.ids["Ravi Shah"] not in r.path for r in by_company)
+    assert "Lena Park" not in {r.hops[-1].name for r in by_company}
+    by_alumnus = find_routes(
+        store, target_company="Goldman Sachs", now=NOW, alumni=5, exclude=["Marcus Chen"]
+    )
+    assert "Marcus Chen" not in {h.name for r in by_alumnus for h in r.hops}

@@ -262,8 +262,11 @@ def find_routes(
     if org is not None and alumni > 0:
         former = [p for p, _ in net.former.get(org.id or -1, []) if p not in blocked]
         if former:
+            # Someone on staff now is a current route of their own, never a stepping stone
+            # to a former employee: block every current employee (title filter or not).
+            inside = blocked | set(net.staff.get(org.id or -1, ()))
             af = _search(
-                net, former, k=alumni, max_hops=max_hops, blocked=blocked, via_team=via_team
+                net, former, k=alumni, max_hops=max_hops, blocked=inside, via_team=via_team
             )
             alumni_routes = [
                 _route(
