@@ -140,7 +140,8 @@ class World:
     def at(self, day: date, *, business: bool = True) -> datetime:
         """A time on ``day`` at a plausible hour; business contact moves off weekends."""
         if business and day.weekday() >= 5:
-            day -= timedelta(days=day.weekday() - 4)
+            friday = day - timedelta(days=day.weekday() - 4)
+            day = friday if friday >= self.window_start else friday + timedelta(days=3)
         hour = self.rng.choice((8, 9, 10, 11, 13, 14, 15, 16, 17) if business else (10, 12, 18, 19))
         return datetime.combine(day, time(hour, self.rng.choice((0, 15, 30, 45))))
 
