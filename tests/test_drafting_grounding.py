@@ -69,3 +69,18 @@ def test_a_month_at_a_line_end_is_not_read_with_the_next_line(
     text = f'- Last in touch in {month}.\n\n1. Opener\n"Hi John, Jordan here."'
     assert check_grounding(demo_store, facts, text).ok
     assert not check_grounding(demo_store, facts, f"See you {month} 31, 1999.").ok
+
+
+def test_detail_lines_add_no_day_or_month_the_note_did_not_give() -> None:
+    """A note saying only "golf" must not come out as "golf on Saturdays"."""
+    from carson.drafting import _templates
+    from carson.drafting.grounding import MONTHS
+
+    days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    words = {*days, *(d + "s" for d in days), *MONTHS, "weekend", "weekends"} - {"may"}
+    bank = _templates.load("detail_lines")
+    for key, lines in bank.sections.items():
+        for line in lines:
+            said = {w.strip(".,?!").lower() for w in line.split()}
+            if key != "detail.lake":  # "bought a lake house": weekends there are the point
+                assert not said & words, (key, line)
