@@ -7,8 +7,9 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Static
 
 from carson.tui.manager import SLASH_COMMANDS
 
@@ -31,19 +32,6 @@ def binding_rows(bindings: list[BindingType]) -> list[tuple[str, str]]:
     return rows
 
 
-def help_markdown(sections: list[tuple[str, list[tuple[str, str]]]]) -> str:
-    out = ["# Carson: keys and commands", ""]
-    for title, rows in sections:
-        out += [f"**{title}**", "", "| Key | Does |", "|---|---|"]
-        out += [f"| `{k}` | {d} |" for k, d in rows]
-        out.append("")
-    out += ["**Slash commands**", "", "| Command | Does |", "|---|---|"]
-    for usage in SLASH_COMMANDS.values():
-        cmd, _, does = usage.partition(": ")
-        out.append(f"| `{cmd}` | {does} |")
-    return "\n".join(out)
-
-
 def all_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     """Read from the classes' own BINDINGS, so the help never goes stale."""
     from carson.tui.app import CarsonApp
@@ -62,12 +50,29 @@ def all_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     ]
 
 
+def help_content(sections: list[tuple[str, list[tuple[str, str]]]]) -> Content:
+    """The same listing as ``help_markdown``, compact: one line per key."""
+    lines = [
+        Content.from_markup("[b $text-accent]Carson: keys and commands[/]  [dim]esc closes[/]")
+    ]
+    rows = [*sections]
+    commands = [tuple(u.partition(": ")[::2]) for u in SLASH_COMMANDS.values()]
+    rows.append(("Slash commands (type in the prompt)", [(c, d) for c, d in commands]))
+    for title, items in rows:
+        lines.append(Content.from_markup("\n[b]$title[/b]", title=title))
+        for key, does in items:
+            lines.append(
+                Content.from_markup("  [$text-accent]$key[/] $does", key=f"{key:<14}", does=does)
+            )
+    return Content("\n").join(lines)
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Markdown(help_markdown(all_sections()))
+            yield Static(help_content(all_sections()))
 
     def on_mount(self) -> None:
         self.query_one("#help").focus()

@@ -40,8 +40,7 @@ class RehearsalScreen(Screen[None]):
         role = getattr(self.manager.rehearsal, "role", "connector")
         yield Static(
             Content.from_markup(
-                "[b]Rehearsal[/b] · Carson plays [b]$who[/b] ($role) · "
-                "type your lines · [b]/end[/b] for feedback",
+                "[b]Rehearsal[/b] · Carson plays [b]$who[/b] ($role) · [b]/end[/b] for feedback",
                 who=clean(self.opening.speaker),
                 role=role,
             ),

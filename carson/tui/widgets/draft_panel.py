@@ -4,7 +4,7 @@ grounding check's verdict in plain sight."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Input, Label, Static, TextArea
 
@@ -39,7 +39,9 @@ class DraftPanel(Vertical):
         yield Static(self._title(), id="draft-title")
         yield Static(grounding_content(d), id="grounding")
         if d.kind == DraftKind.email:
-            yield Input(clean(d.subject), id="subject", compact=True, placeholder="Subject")
+            with Horizontal(id="subject-row"):
+                yield Label("Subject ", id="subject-label")
+                yield Input(clean(d.subject), id="subject", compact=True, placeholder="Subject")
         body = TextArea(clean(d.body), id="body", soft_wrap=True, compact=True)
         body.border_title = "Email to " + d.via if d.kind == DraftKind.email else "Script"
         yield body
@@ -47,8 +49,6 @@ class DraftPanel(Vertical):
             blurb = TextArea(clean(d.blurb), id="blurb", soft_wrap=True, compact=True)
             blurb.border_title = f"Forwardable blurb (for {d.via} to send {d.to})"
             yield blurb
-        else:
-            yield Label("")
 
     def _title(self) -> Content:
         d = self.draft
