@@ -378,7 +378,7 @@ def _sarah(w: World) -> None:
 
 
 def _marcus(w: World) -> None:
-    """Marcus Chen: left Goldman in 2025; the user knows him only from LinkedIn."""
+    """Marcus Chen: left Goldman in 2025; a LinkedIn contact the user had coffee with."""
     n = w.named
     me = n[ME]
     marcus = n["Marcus Chen"]
@@ -408,11 +408,33 @@ def _marcus(w: World) -> None:
             Direction.inbound,
             "Re: Congrats on the move to Stripe!",
         )
+    coffee = w.days_ago(75)
+    w.interact(
+        w.at(coffee - timedelta(days=4)),
+        Channel.email,
+        [me, marcus],
+        Direction.outbound,
+        "Coffee while you're in New York?",
+    )
+    w.interact(
+        w.at(coffee),
+        Channel.meeting,
+        [me, marcus],
+        Direction.mutual,
+        "Coffee with Marcus",
+        "Coffee near Bryant Park; he's settling in at Stripe.",
+    )
     w.note(
         "Marcus Chen left Goldman Sachs in June 2025 after nine years in investment banking; "
         "now runs corporate development at Stripe.",
         [marcus],
         w.at(congrats).replace(hour=18, minute=0),
+    )
+    w.note(
+        "Coffee with Marcus Chen: he still has lunch with his old Goldman team every month and "
+        "offered to help if we ever go after Goldman's payroll.",
+        [marcus],
+        w.at(coffee).replace(hour=17, minute=0),
     )
 
 
