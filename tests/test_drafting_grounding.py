@@ -84,3 +84,13 @@ def test_detail_lines_add_no_day_or_month_the_note_did_not_give() -> None:
             said = {w.strip(".,?!").lower() for w in line.split()}
             if key != "detail.lake":  # "bought a lake house": weekends there are the point
                 assert not said & words, (key, line)
+
+
+def test_a_month_a_note_names_is_grounded(demo_store: Store) -> None:
+    """A phone script quoting "expecting a baby in January" from a note passes."""
+    from carson.drafting.facts import Fact
+
+    facts = gather(demo_store, via="John Jacobs", to="Harry Smith")
+    facts.facts.append(Fact("detail", "John is expecting a baby in January.", "note:1"))
+    assert check_grounding(demo_store, facts, "John is expecting a baby in January.").ok
+    assert not check_grounding(demo_store, facts, "Let's talk in February.").ok

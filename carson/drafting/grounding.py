@@ -247,6 +247,8 @@ def _dates(text: str, k: Known, flagged: list[str]) -> None:
             if month_word == "May" and not day and not year:
                 continue  # the verb, most likely
             month = _MONTH_ABBR[month_word[:4].lower().rstrip("t")[:3]]
+            if not day and not year and MONTHS[month - 1] in k.fact_words:
+                continue  # a month a fact names ("expecting a baby in January")
             ok = any(
                 d.month == month
                 and (not year or d.year == int(year))
