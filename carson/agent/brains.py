@@ -84,7 +84,6 @@ def make_openai(
         "max_retries": retries,
         # a local server wants some key; it is never sent anywhere else
         "api_key": settings.openai_api_key or "not-needed",
-        "streaming": False,
     }
     if settings.openai_base_url:
         kwargs["base_url"] = settings.openai_base_url
@@ -128,13 +127,16 @@ def translate_error(exc: BaseException) -> CarsonError | None:
             f"The model server has no such model: {exc.message}",
             "Check --model / CARSON_MODEL against the server's model list.",
         )
-    if isinstance(exc, openai.BadRequestError):
+    if isinstance(exc, openai.APIStatusError) and exc.status_code in (400, 422, 500, 501):
+        # Ollama: "does not support tools"; vLLM: "auto tool choice requires ...";
+        # llama.cpp without --jinja: "tools param requires --jinja flag" (a 500)
         text = str(exc.message).lower()
         if "tool" in text or "function" in text:
             return ToolsUnsupportedError(
                 f"The model can't call tools ({exc.message}).",
                 "Use a model with tool calling for full answers.",
             )
+    if isinstance(exc, openai.BadRequestError):
         return LLMUnavailableError(f"The model server rejected the request: {exc.message}")
     if isinstance(exc, openai.APIStatusError):
         return LLMUnavailableError(
