@@ -1,29 +1,36 @@
 """The relationship graph: a networkx model for the rest of Carson, a CSR snapshot for routing.
 
 ``load_network(store)`` builds both once per process and rebuilds when the store changes
-(its row counts or last-write marker differ). Nodes are person ids with ``name``,
-``title``, ``company``, ``org_id``, ``is_me``, ``is_team``; edges carry ``strength``,
-``context``, ``evidence``, ``stale``, ``p`` (hop probability) and ``cost`` (``-log p``) and
-the full :class:`TieInfo` under ``info``.
+(its row counts or last-write marker differ). The build reads flat rows (no pydantic
+models), scores every pair at once with numpy (``_columns.score_pairs``) and packs the CSR
+snapshot; the networkx view (``Network.graph``) is made on first use, and a tie's evidence
+(``Network.tie(a, b)``) is worked out on demand by :class:`StrengthModel` and cached.
+Nodes are person ids with ``name``, ``title``, ``company``, ``org_id``, ``is_me``,
+``is_team``; edges carry ``strength``, ``context``, ``stale``, ``p`` (hop probability) and
+``cost`` (``-log p``).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import threading
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 
+from carson.graph._columns import CONTEXTS, Scored, Signals, score_pairs
 from carson.graph._search import Router, Snapshot
-from carson.graph.strength import StrengthModel, TieInfo
+from carson.graph.strength import StrengthModel, TieInfo, pair
 from carson.graph.weights import GraphWeights
-from carson.models import Employment, Organization
+from carson.models import Employment, Evidence, Note, Organization, Tie, TieContext
 from carson.store import Store
+
+_EPOCH = datetime(1970, 1, 1)
 
 _SENIORITY = [
     ("c-level", re.compile(r"\b(ceo|cfo|coo|cto|cio|cmo|cro|chief|president|founder)\b", re.I)),
@@ -61,7 +68,6 @@ class PersonInfo:
 class Network:
     """The built graph and everything routing and explanations need, for one store state."""
 
-    graph: nx.Graph
     snapshot: Snapshot
     now: datetime
     weights: GraphWeights
@@ -75,7 +81,12 @@ class Network:
     """Organisation id → (person id, end date) of people who used to work there."""
     titles: dict[tuple[int, int], str | None] = field(default_factory=dict)
     """(person id, org id) → their title there (current or last)."""
+    pairs: Scored | None = None
+    """Every tie as columns (strength, strongest context, stale), sorted by pair."""
+    _explainer: _Explainer | None = None
     _router: Router | None = None
+    _graph: nx.Graph | None = None
+    _ties: dict[tuple[int, int], TieInfo] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -84,9 +95,136 @@ class Network:
             self._router = Router(self.snapshot)
         return self._router
 
+    @property
+    def graph(self) -> nx.Graph:
+        """The networkx view (built on first use): nodes are person ids with ``name``,
+        ``title``, ``company``, ``org_id``, ``is_me``, ``is_team``; edges carry ``strength``,
+        ``context``, ``stale``, ``p`` and ``cost``. Evidence comes from :meth:`tie`."""
+        if self._graph is None:
+            with self._lock:
+                if self._graph is None:
+                    self._graph = self._build_graph()
+        return self._graph
+
+    def _build_graph(self) -> nx.Graph:
+        g = nx.Graph()
+        g.add_nodes_from(
+            (
+                pid,
+                {
+                    "name": i.name,
+                    "title": i.title,
+                    "company": i.company,
+                    "org_id": i.org_id,
+                    "is_me": i.is_me,
+                    "is_team": i.is_team,
+                },
+            )
+            for pid, i in self.people.items()
+        )
+        sc = self.pairs
+        if sc is None or sc.a.size == 0:
+            return g
+        w = self.weights
+        p = w.hop_p_min + (w.hop_p_max - w.hop_p_min) * sc.strength
+        ctx = [TieContext(c) for c in CONTEXTS]
+        g.add_edges_from(
+            (a, b, {"strength": s, "context": ctx[c], "stale": st, "p": pp, "cost": -math.log(pp)})
+            for a, b, s, c, st, pp in zip(
+                sc.a.tolist(),
+                sc.b.tolist(),
+                sc.strength.tolist(),
+                sc.context.tolist(),
+                sc.stale.tolist(),
+                p.tolist(),
+                strict=True,
+            )
+        )
+        return g
+
     def tie(self, a: int, b: int) -> TieInfo | None:
-        data = self.graph.get_edge_data(a, b)
-        return data["info"] if data else None
+        """Everything known about the tie between two people (with evidence), or None."""
+        key = pair(a, b)
+        hit = self._ties.get(key)
+        if hit is not None:
+            return hit
+        if self.pairs is None or self.pairs.find(a, b) < 0 or self._explainer is None:
+            return None
+        info = self._explainer.explain(key)
+        self._ties[key] = info
+        return info
+
+
+class _Explainer:
+    """Re-scores one pair with :class:`StrengthModel` from the raw rows, for its evidence."""
+
+    def __init__(
+        self,
+        w: GraphWeights,
+        now: datetime,
+        sig: Signals,
+        ties: list[tuple[int, int, int, str, int | None, str]],
+        jobs: list[tuple[int, int, str | None, str | None, str | None, int]],
+        notes: list[tuple[int, str, str, str | None, str]],
+        org_names: dict[int, str],
+    ) -> None:
+        self.w, self.now, self.sig = w, now, sig
+        self.ties, self.jobs, self.notes, self.org_names = ties, jobs, notes, org_names
+        self.tie_a = np.fromiter((min(t[1], t[2]) for t in ties), np.int64, len(ties))
+        self.tie_b = np.fromiter((max(t[1], t[2]) for t in ties), np.int64, len(ties))
+        self.note_people = [{int(x) for x in n[4].split(",")} for n in notes]
+
+    def explain(self, p: tuple[int, int]) -> TieInfo:
+        a, b = p
+        sig = self.sig
+        model = StrengthModel(self.w, self.now)
+        model.add_ties(
+            Tie(
+                id=t[0],
+                a=t[1],
+                b=t[2],
+                context=t[3],
+                owner_id=t[4],
+                evidence=[Evidence(**e) for e in json.loads(t[5])],
+            )
+            for i in np.flatnonzero((self.tie_a == a) & (self.tie_b == b)).tolist()
+            for t in [self.ties[i]]
+        )
+        both = np.intersect1d(sig.it_id[sig.it_pid == a], sig.it_id[sig.it_pid == b])
+        rows = np.flatnonzero(np.isin(sig.it_id, both)).tolist()
+        direction = ("mutual", "outbound", "inbound")
+        model.add_interaction_rows(
+            (
+                int(sig.it_id[r]),
+                (_EPOCH + timedelta(seconds=int(sig.it_at[r]))).isoformat(),
+                sig.channels[int(sig.it_channel[r])],
+                direction[int(sig.it_dir[r])],
+                int(sig.it_pid[r]),
+                0,
+            )
+            for r in rows
+        )
+        mine = np.flatnonzero(np.isin(sig.emp_person, [a, b])).tolist()
+        model.add_employments(
+            [
+                Employment(
+                    person_id=j[0],
+                    org_id=j[1],
+                    title=j[2],
+                    start=j[3],
+                    end=j[4],
+                    current=bool(j[5]),
+                )
+                for j in (self.jobs[i] for i in mine)
+            ],
+            self.org_names,
+        )
+        model.add_notes(
+            Note(id=n[0], at=n[1], text=n[2], source=n[3], people=sorted(ppl))
+            for n, ppl in zip(self.notes, self.note_people, strict=True)
+            if a in ppl and b in ppl
+        )
+        return model.score(p)
 
 
 def resolve_now(store: Store, now: datetime | None = None) -> datetime:
@@ -106,83 +244,53 @@ def resolve_now(store: Store, now: datetime | None = None) -> datetime:
 def build_network(
     store: Store, *, now: datetime | None = None, weights: GraphWeights | None = None
 ) -> Network:
-    """Read the store once and build the graph, tie strengths and routing snapshot."""
+    """Read the store once (flat rows, no models) and build strengths and the routing snapshot."""
     w = weights or GraphWeights()
     now = resolve_now(store, now)
     orgs = {o.id: o for o in store.organizations() if o.id is not None}
     org_names = {oid: o.name for oid, o in orgs.items()}
-    jobs = store.employments()
-    people: dict[int, PersonInfo] = {}
-    for p in store.people():
-        assert p.id is not None
-        people[p.id] = PersonInfo(id=p.id, name=p.name, is_me=p.is_me, is_team=p.is_team)
+    jobs = store.graph_employments()
+    people = {
+        pid: PersonInfo(id=pid, name=name, is_me=bool(me), is_team=bool(team))
+        for pid, name, me, team in store.graph_people()
+    }
 
     staff: dict[int, list[int]] = {}
     former: dict[int, list[tuple[int, date | None]]] = {}
     titles: dict[tuple[int, int], str | None] = {}
-    best_job: dict[int, Employment] = {}
-    for j in jobs:
-        titles[(j.person_id, j.org_id)] = j.title
-        if j.current and j.end is None:
-            staff.setdefault(j.org_id, []).append(j.person_id)
-            cur = best_job.get(j.person_id)
-            if cur is None or (j.start or date.min) >= (cur.start or date.min):
-                best_job[j.person_id] = j
+    best_job: dict[int, tuple[int, str | None, str]] = {}
+    for pid, oid, title, start, end, current in jobs:
+        titles[(pid, oid)] = title
+        if current and end is None:
+            staff.setdefault(oid, []).append(pid)
+            cur = best_job.get(pid)
+            if cur is None or (start or "") >= cur[2]:
+                best_job[pid] = (oid, title, start or "")
         else:
-            former.setdefault(j.org_id, []).append((j.person_id, j.end))
-    for pid, j in best_job.items():
+            former.setdefault(oid, []).append((pid, date.fromisoformat(end) if end else None))
+    for pid, (oid, title, _start) in best_job.items():
         info = people.get(pid)
         if info is not None:
-            info.title, info.org_id, info.company = j.title, j.org_id, org_names.get(j.org_id)
+            info.title, info.org_id, info.company = title, oid, org_names.get(oid)
     # Someone who is on staff now is not "former" at the same company.
     for oid, rows in former.items():
         current = set(staff.get(oid, ()))
         former[oid] = [(pid, end) for pid, end in rows if pid not in current]
 
-    model = StrengthModel(w, now)
-    model.add_ties(store.ties())
-    model.add_interaction_rows(store.interaction_rows())
-    model.add_employments(jobs, org_names)
-    model.add_notes(store.notes())
-    infos = [t for t in model.score_all() if t.a in people and t.b in people]
-
-    g = nx.Graph()
-    for pid, info in people.items():
-        g.add_node(
-            pid,
-            name=info.name,
-            title=info.title,
-            company=info.company,
-            org_id=info.org_id,
-            is_me=info.is_me,
-            is_team=info.is_team,
-        )
-    for t in infos:
-        p = hop_probability(t.strength, w)
-        g.add_edge(
-            t.a,
-            t.b,
-            strength=t.strength,
-            context=t.context,
-            evidence=t.evidence,
-            stale=t.stale,
-            p=p,
-            cost=-math.log(p),
-            info=t,
-        )
-
+    ties = store.graph_ties()
+    notes = store.graph_notes()
+    sig = Signals.from_rows(
+        ties, store.graph_interactions(), jobs, [[int(x) for x in n[4].split(",")] for n in notes]
+    )
     ids = np.array(sorted(people), dtype=np.int64)
-    a = np.searchsorted(ids, np.array([t.a for t in infos], dtype=np.int64))
-    b = np.searchsorted(ids, np.array([t.b for t in infos], dtype=np.int64))
-    cost = np.array([g.edges[t.a, t.b]["cost"] for t in infos], dtype=np.float64)
+    scored = keep_people(score_pairs(sig, w, now), ids)
     tcost = np.array(
         [-math.log(w.seniority[seniority(people[int(i)].title)]) for i in ids], dtype=np.float64
     )
-    snap = Snapshot.from_edges(ids, a, b, cost, tcost)
+    snap = snapshot_of(scored, ids, tcost, w)
     me = next((pid for pid, i in people.items() if i.is_me), None)
     team = sorted(pid for pid, i in people.items() if i.is_team and not i.is_me)
     return Network(
-        graph=g,
         snapshot=snap,
         now=now,
         weights=w,
@@ -193,7 +301,33 @@ def build_network(
         staff=staff,
         former=former,
         titles=titles,
+        pairs=scored,
+        _explainer=_Explainer(w, now, sig, ties, jobs, notes, org_names),
     )
+
+
+def keep_people(sc: Scored, ids: np.ndarray) -> Scored:
+    """Only the pairs whose both people are in ``ids`` (sorted person ids)."""
+    ok = np.isin(sc.a, ids) & np.isin(sc.b, ids)
+    if ok.all():
+        return sc
+    return Scored(
+        a=sc.a[ok],
+        b=sc.b[ok],
+        strength=sc.strength[ok],
+        context=sc.context[ok],
+        stale=sc.stale[ok],
+        base=sc.base,
+        keys=sc.keys[ok],
+    )
+
+
+def snapshot_of(sc: Scored, ids: np.ndarray, tcost: np.ndarray, w: GraphWeights) -> Snapshot:
+    """The CSR routing snapshot: edge cost ``-log`` hop probability, node target cost."""
+    p = w.hop_p_min + (w.hop_p_max - w.hop_p_min) * np.clip(sc.strength, 0.0, 1.0)
+    a = np.searchsorted(ids, sc.a)
+    b = np.searchsorted(ids, sc.b)
+    return Snapshot.from_edges(ids, a, b, -np.log(p), tcost)
 
 
 _CACHE: dict[tuple[Path, datetime | None], tuple[tuple[object, ...], Network]] = {}

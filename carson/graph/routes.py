@@ -15,7 +15,7 @@ from datetime import datetime
 from carson.errors import NoRouteError, UnknownOrganizationError, UnknownPersonError, UsageError
 from carson.graph._search import Found
 from carson.graph.explain import summarize
-from carson.graph.network import Network, load_network, seniority
+from carson.graph.network import Network, hop_probability, load_network, seniority
 from carson.graph.probability import (
     Calibration,
     calibration_from_outcomes,
@@ -126,15 +126,16 @@ def _route(
             person_id=pid, name=info.name, title=title, company=company, company_id=company_id
         )
         if i > 0:
-            edge = net.graph.edges[ids[i - 1], pid]
-            tie = edge["info"]
+            tie = net.tie(ids[i - 1], pid)
+            assert tie is not None
+            hop_p = hop_probability(tie.strength, w)
             hop.relationship = tie.context
             hop.evidence = list(tie.evidence)
-            hop.strength = round(float(edge["strength"]), 3)
-            hop.probability = round(float(edge["p"]), 4)
+            hop.strength = round(float(tie.strength), 3)
+            hop.probability = round(hop_p, 4)
             hop.stale = bool(tie.stale)
-            hop_ps.append(float(edge["p"]))
-            strengths.append(float(edge["strength"]))
+            hop_ps.append(hop_p)
+            strengths.append(float(tie.strength))
             if tie.stale:
                 prev = net.people[ids[i - 1]].name
                 when = (

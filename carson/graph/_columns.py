@@ -1,0 +1,331 @@
+"""Tie strength for every pair at once, over flat numpy columns of the store's signals.
+
+This is the build-time twin of :meth:`StrengthModel.score`: the same formula (see
+``strength.py``), vectorised, without evidence sentences. ``StrengthModel`` stays the
+reference and the explainer: a route card asks it for one pair's evidence lazily, and a
+test checks both agree on every pair of the demo network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from carson.graph.weights import GraphWeights
+from carson.models import TieContext
+
+CONTEXTS: list[str] = [c.value for c in TieContext]
+CTX_CODE: dict[str, int] = {c: i for i, c in enumerate(CONTEXTS)}
+_COLLEAGUE = CTX_CODE[TieContext.colleague]
+_DIRECTION = {"outbound": 1, "inbound": 2}
+_EPOCH = datetime(1970, 1, 1)
+_NONE = np.iinfo(np.int64).min
+
+
+@dataclass
+class Signals:
+    """Every tie-strength signal as flat columns; people are named by their ids."""
+
+    tie_a: np.ndarray
+    tie_b: np.ndarray
+    tie_ctx: np.ndarray
+    """Index into :data:`CONTEXTS`, one row per stored tie (store order)."""
+    it_id: np.ndarray
+    """Interaction id of each participant row, rows ordered by interaction then position."""
+    it_at: np.ndarray
+    """Unix seconds (wall clock) of the interaction."""
+    it_channel: np.ndarray
+    """Index into ``channels``."""
+    it_dir: np.ndarray
+    """0 mutual, 1 outbound, 2 inbound."""
+    it_pid: np.ndarray
+    emp_person: np.ndarray
+    emp_org: np.ndarray
+    emp_start: np.ndarray
+    """datetime64[D], NaT when unknown."""
+    emp_end: np.ndarray
+    emp_current: np.ndarray
+    note_a: np.ndarray
+    """One row per (note, pair of people it mentions), for notes about 2-6 people."""
+    note_b: np.ndarray
+    channels: list[str] = field(default_factory=lambda: ["email"])
+
+    @classmethod
+    def from_rows(
+        cls,
+        ties: Sequence[tuple[int, int, int, str, int | None, str]],
+        interactions: Sequence[tuple[int, int, str, str, int, int]],
+        jobs: Sequence[tuple[int, int, str | None, str | None, str | None, int]],
+        note_people: Sequence[Sequence[int]],
+    ) -> Signals:
+        """From the ``Store.graph_*`` rows (ties, interactions, employments, note people)."""
+        i64 = np.int64
+        channels = sorted({r[2] for r in interactions})
+        ch_code = {c: i for i, c in enumerate(channels)}
+        na: list[int] = []
+        nb: list[int] = []
+        for ppl in note_people:
+            ids = sorted(set(ppl))
+            if 2 <= len(ids) <= 6:
+                for i, x in enumerate(ids):
+                    for y in ids[i + 1 :]:
+                        na.append(x)
+                        nb.append(y)
+        return cls(
+            tie_a=np.fromiter((min(t[1], t[2]) for t in ties), i64, len(ties)),
+            tie_b=np.fromiter((max(t[1], t[2]) for t in ties), i64, len(ties)),
+            tie_ctx=np.fromiter((CTX_CODE[t[3]] for t in ties), np.int16, len(ties)),
+            it_id=np.fromiter((r[0] for r in interactions), i64, len(interactions)),
+            it_at=np.fromiter((r[1] for r in interactions), i64, len(interactions)),
+            it_channel=np.fromiter((ch_code[r[2]] for r in interactions), np.int16),
+            it_dir=np.fromiter((_DIRECTION.get(r[3], 0) for r in interactions), np.int8),
+            it_pid=np.fromiter((r[4] for r in interactions), i64, len(interactions)),
+            emp_person=np.fromiter((j[0] for j in jobs), i64, len(jobs)),
+            emp_org=np.fromiter((j[1] for j in jobs), i64, len(jobs)),
+            emp_start=np.array([j[3] for j in jobs], dtype="datetime64[D]"),
+            emp_end=np.array([j[4] for j in jobs], dtype="datetime64[D]"),
+            emp_current=np.fromiter((bool(j[5]) for j in jobs), bool, len(jobs)),
+            note_a=np.array(na, dtype=i64),
+            note_b=np.array(nb, dtype=i64),
+            channels=channels or ["email"],
+        )
+
+
+@dataclass
+class Scored:
+    """One row per pair of people with any signal, sorted by ``(a, b)`` with ``a < b``."""
+
+    a: np.ndarray
+    b: np.ndarray
+    strength: np.ndarray
+    context: np.ndarray
+    """Index into :data:`CONTEXTS` of the strongest context."""
+    stale: np.ndarray
+    base: int
+    """``key = a * base + b``; ``keys`` are sorted."""
+    keys: np.ndarray
+
+    def find(self, a: int, b: int) -> int:
+        """Row of the pair, or -1."""
+        lo, hi = (a, b) if a < b else (b, a)
+        key = lo * self.base + hi
+        i = int(np.searchsorted(self.keys, key))
+        return i if i < self.keys.size and int(self.keys[i]) == key else -1
+
+
+def unix_seconds(now: datetime) -> float:
+    return (now.replace(tzinfo=None) - _EPOCH).total_seconds()
+
+
+def _expand(counts: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For segments of given lengths and start offsets: (segment of each item, item index)."""
+    seg = np.repeat(np.arange(counts.size), counts)
+    first = np.cumsum(counts) - counts
+    return seg, starts[seg] + (np.arange(seg.size) - first[seg])
+
+
+def _group_max(n: int, inv: np.ndarray, vals: np.ndarray) -> np.ndarray:
+    out = np.full(n, _NONE, dtype=np.int64)
+    np.maximum.at(out, inv, vals)
+    return out
+
+
+def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
+    """Strength, strongest context and staleness of every pair that has a tie or contact."""
+    now_s = unix_seconds(now)
+    today = np.datetime64(now.date(), "D")
+    hl = w.half_life_days
+    cbase = np.array([w.context_base.get(c, 0.2) for c in CONTEXTS])
+
+    # Owner-to-other contacts and co-presence pairs from interaction rows.
+    first = np.ones(sig.it_id.size, dtype=bool)
+    first[1:] = sig.it_id[1:] != sig.it_id[:-1]
+    starts = np.flatnonzero(first)
+    group = np.cumsum(first) - 1
+    owner = sig.it_pid[starts][group]
+    oo = np.flatnonzero(~first & (sig.it_pid != owner))
+    oo_x, oo_y = owner[oo], sig.it_pid[oo]
+    sizes = np.diff(np.append(starts, sig.it_id.size)) - 1
+    co_x: list[np.ndarray] = []
+    co_y: list[np.ndarray] = []
+    co_g: list[np.ndarray] = []
+    for m in range(2, min(int(sizes.max(initial=0)), w.max_group_size) + 1):
+        gs = np.flatnonzero(sizes == m)
+        if gs.size == 0:
+            continue
+        rows = starts[gs][:, None] + 1 + np.arange(m)
+        iu, ju = np.triu_indices(m, 1)
+        co_x.append(sig.it_pid[rows[:, iu]].ravel())
+        co_y.append(sig.it_pid[rows[:, ju]].ravel())
+        co_g.append(np.repeat(starts[gs], iu.size))
+    cx = np.concatenate(co_x) if co_x else np.empty(0, np.int64)
+    cy = np.concatenate(co_y) if co_y else np.empty(0, np.int64)
+    cg = np.concatenate(co_g) if co_g else np.empty(0, np.int64)
+
+    # Pair universe: ties and interactions (co-presence included).
+    all_ids = [sig.tie_a, sig.tie_b, oo_x, oo_y, cx, cy]
+    base = int(max((int(x.max()) for x in all_ids if x.size), default=0)) + 1
+
+    def keys(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.minimum(x, y).astype(np.int64) * base + np.maximum(x, y)
+
+    kt, koo, kco = keys(sig.tie_a, sig.tie_b), keys(oo_x, oo_y), keys(cx, cy)
+    uniq, inv = np.unique(np.concatenate([kt, koo, kco]), return_inverse=True)
+    n = uniq.size
+    inv_t, inv_oo, inv_co = np.split(inv, [kt.size, kt.size + koo.size])
+    pa, pb = uniq // base, uniq % base
+
+    # Activity: recency x volume x reciprocity x channel, plus co-presence.
+    has_tie = np.bincount(inv_t, minlength=n) > 0
+    at_oo = sig.it_at[oo]
+    ch_oo = sig.it_channel[oo]
+    dir_oo = sig.it_dir[oo]
+    chw = np.array([w.channel_weight.get(c, 0.4) for c in sig.channels])
+    decay = 0.5 ** (np.maximum(0.0, now_s - at_oo) / 86400.0 / hl)
+    count = np.bincount(inv_oo, minlength=n)
+    weighted = np.bincount(inv_oo, weights=chw[ch_oo] * decay, minlength=n)
+    outbound = np.bincount(inv_oo, weights=dir_oo == 1, minlength=n)
+    inbound = np.bincount(inv_oo, weights=dir_oo == 2, minlength=n)
+    mutual = np.bincount(inv_oo, weights=dir_oo == 0, minlength=n)
+    is_meeting = np.array([c == "meeting" for c in sig.channels])
+    meetings = np.bincount(inv_oo, weights=is_meeting[ch_oo], minlength=n)
+    last_oo = _group_max(n, inv_oo, at_oo)
+    meeting_like = np.array([c in ("meeting", "event", "call") for c in sig.channels])
+    co_meet_row = meeting_like[sig.it_channel[cg]]
+    co_meet = np.bincount(inv_co, weights=co_meet_row, minlength=n)
+    co_thr = np.bincount(inv_co, weights=~co_meet_row, minlength=n)
+    co_last = _group_max(n, inv_co, sig.it_at[cg])
+
+    def age(t: np.ndarray) -> np.ndarray:
+        return np.maximum(0.0, now_s - t.astype(np.float64)) / 86400.0
+
+    has_act = count > 0
+    volume = np.minimum(1.0, np.log1p(weighted) / np.log1p(w.volume_saturation))
+    two_way = (mutual > 0) | ((outbound > 0) & (inbound > 0))
+    recip = np.where(two_way, 1.0, w.one_way_factor)
+    activity = np.where(
+        has_act, w.activity_weight * np.sqrt(0.5 ** (age(last_oo) / hl) * volume) * recip, 0.0
+    )
+    has_co = (co_meet + co_thr) > 0
+    co_vol = np.minimum(1.0, np.log1p(co_meet + 0.5 * co_thr) / np.log1p(10))
+    co_part = w.co_presence_weight * 0.5 ** (age(co_last) / hl) * co_vol
+    activity = np.where(has_co, 1 - (1 - activity) * (1 - co_part), activity)
+    last = np.where(has_act, last_oo, _NONE)
+    last = np.where(has_co & (~has_act | (co_last > last)), co_last, last)
+    has_last = has_act | has_co
+
+    # Colleague overlap at a shared employer (longest overlap, first found on ties).
+    col_months, col_end = _overlaps(sig, pa, pb, today)
+    has_col = col_months >= 0
+    col_bonus = w.colleague_bonus * np.minimum(
+        1.0, np.maximum(col_months, 0) / w.colleague_overlap_months
+    )
+
+    # Context part: best base, each further distinct context adds 30 % of its base.
+    nc = len(CONTEXTS)
+    dk = np.unique(inv_t.astype(np.int64) * nc + sig.tie_ctx)
+    d_pair, d_ctx = dk // nc, (dk % nc).astype(np.int64)
+    tie_col = np.zeros(n, dtype=bool)
+    tie_col[d_pair[d_ctx == _COLLEAGUE]] = True
+    add_col = has_col & ~tie_col
+    any_col = has_col | tie_col
+    bonus_base = np.minimum(0.95, cbase[_COLLEAGUE] + np.where(has_col, col_bonus, 0.0))
+    e_pair = np.concatenate([d_pair, np.flatnonzero(add_col), np.flatnonzero(any_col)])
+    e_base = np.concatenate(
+        [cbase[d_ctx], np.full(int(add_col.sum()), cbase[_COLLEAGUE]), bonus_base[any_col]]
+    )
+    b1 = np.zeros(n)
+    np.maximum.at(b1, e_pair, e_base)
+    logs = np.bincount(e_pair, weights=np.log1p(-0.3 * e_base), minlength=n)
+    has_ctx = has_tie | has_col
+    ctx = np.where(has_ctx, 1 - (1 - b1) * np.exp(logs - np.log1p(-0.3 * b1)), 0.0)
+
+    # Strongest context: highest base, earliest stored tie on equal bases; colleague overlap
+    # after the ties; co-presence or a fallback only when nothing else is known.
+    order = np.lexsort((np.arange(kt.size), -cbase[sig.tie_ctx], inv_t))
+    firsts = order[np.r_[True, inv_t[order][1:] != inv_t[order][:-1]]] if kt.size else order
+    primary = np.full(n, -1, dtype=np.int64)
+    primary[inv_t[firsts]] = sig.tie_ctx[firsts]
+    tie_best = np.where(primary >= 0, cbase[np.maximum(primary, 0)], -1.0)
+    primary = np.where(add_col & (cbase[_COLLEAGUE] > tie_best), _COLLEAGUE, primary)
+    co_ctx = np.where(
+        co_meet > 0, CTX_CODE[TieContext.co_attendee], CTX_CODE[TieContext.co_recipient]
+    )
+    one_meeting = (count == 1) & (meetings > 0)
+    fallback = np.where(
+        one_meeting, CTX_CODE[TieContext.met_once], CTX_CODE[TieContext.acquaintance]
+    )
+    primary = np.where(has_ctx, primary, np.where(has_co, co_ctx, fallback))
+    ctx = np.where(~has_ctx & ~has_co, cbase[fallback] * 0.5, ctx)
+
+    # Quiet ties fade toward the context floor.
+    floor = w.context_floor
+    past_col = has_col & (col_end < today)
+    since_end = np.where(past_col, (today - col_end).astype(np.float64), 0.0)
+    fade = np.where(
+        has_last,
+        floor + (1 - floor) * 0.5 ** (age(last) / hl),
+        np.where(
+            past_col,
+            w.context_no_contact * (floor + (1 - floor) * 0.5 ** (since_end / hl)),
+            w.context_no_contact,
+        ),
+    )
+    ctx = ctx * fade
+
+    # Notes that mention both people.
+    nk = keys(sig.note_a, sig.note_b)
+    pos = np.minimum(np.searchsorted(uniq, nk), max(n - 1, 0))
+    hit = uniq[pos] == nk if n else np.zeros(0, dtype=bool)
+    notes = np.bincount(pos[hit], minlength=n)
+    note_part = w.note_bonus * np.minimum(3, notes)
+
+    strength = 1 - (1 - ctx) * (1 - activity)
+    strength = np.minimum(1.0, strength + note_part * (1 - strength))
+    strength = np.round(np.clip(strength, 0.0, 1.0), 6)
+    stale = np.where(has_last, age(last) > w.stale_days, ~has_tie)
+    return Scored(a=pa, b=pb, strength=strength, context=primary, stale=stale, base=base, keys=uniq)
+
+
+def _overlaps(
+    sig: Signals, pa: np.ndarray, pb: np.ndarray, today: np.datetime64
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair: months of the longest overlap at a shared employer (-1 if none) and its end."""
+    n = pa.size
+    months = np.full(n, -1, dtype=np.int64)
+    end = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    if n == 0 or sig.emp_person.size == 0:
+        return months, end
+    order = np.argsort(sig.emp_person, kind="stable")
+    people = sig.emp_person[order]
+
+    def jobs_of(pids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        lo = np.searchsorted(people, pids, "left")
+        hi = np.searchsorted(people, pids, "right")
+        seg, item = _expand(hi - lo, lo)
+        return seg, order[item]
+
+    pair, x = jobs_of(pa)
+    sub, y = jobs_of(pb[pair])
+    pair, x = pair[sub], x[sub]
+    same = sig.emp_org[x] == sig.emp_org[y]
+    pair, x, y = pair[same], x[same], y[same]
+
+    def stop(j: np.ndarray) -> np.ndarray:
+        e = sig.emp_end[j]
+        return np.where(np.isnat(e) & sig.emp_current[j], today, e)
+
+    lo, hi = np.maximum(sig.emp_start[x], sig.emp_start[y]), np.minimum(stop(x), stop(y))
+    ok = ~(np.isnat(sig.emp_start[x]) | np.isnat(sig.emp_start[y]) | np.isnat(hi)) & (lo < hi)
+    pair, lo, hi = pair[ok], lo[ok], hi[ok]
+    mon = np.maximum(
+        0, hi.astype("datetime64[M]").astype(np.int64) - lo.astype("datetime64[M]").astype(np.int64)
+    )
+    best = np.lexsort((np.arange(pair.size), -mon, pair))
+    keep = best[np.r_[True, pair[best][1:] != pair[best][:-1]]] if best.size else best
+    months[pair[keep]] = mon[keep]
+    end[pair[keep]] = hi[keep]
+    return months, end
