@@ -1,0 +1,53 @@
+"""Saved sessions round-trip every message kind, refuse odd names, and report damage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+
+from carson.agent.session import Session
+from carson.errors import UsageError
+
+
+def test_round_trip_keeps_tool_calls_and_artifacts(carson_home: Path) -> None:
+    s = Session(carson_home, "deal-gs")
+    messages = [
+        HumanMessage(content="routes into GS"),
+        AIMessage(
+            content="",
+            tool_calls=[{"name": "find_routes", "args": {"target_company": "GS"}, "id": "c1"}],
+        ),
+        ToolMessage(
+            content="<data>…</data>",
+            tool_call_id="c1",
+            name="find_routes",
+            artifact={"routes": [{"x": 1}]},
+        ),
+        AIMessage(content="Ask John."),
+    ]
+    s.save(messages)
+    loaded = Session(carson_home, "deal-gs").load()
+    assert [type(m) for m in loaded] == [type(m) for m in messages]
+    assert loaded[1].tool_calls[0]["args"] == {"target_company": "GS"}  # type: ignore[attr-defined]
+    assert loaded[2].artifact == {"routes": [{"x": 1}]}  # type: ignore[attr-defined]
+    assert s.path.parent == carson_home / "sessions"
+
+
+def test_a_new_session_is_empty(carson_home: Path) -> None:
+    assert Session(carson_home, "fresh").load() == []
+
+
+@pytest.mark.parametrize("name", ["../x", "a/b", "", ".hidden", "x" * 80])
+def test_odd_names_are_refused(carson_home: Path, name: str) -> None:
+    with pytest.raises(UsageError):
+        Session(carson_home, name)
+
+
+def test_a_damaged_file_is_a_clear_error(carson_home: Path) -> None:
+    s = Session(carson_home, "broken")
+    s.path.parent.mkdir(parents=True)
+    s.path.write_text("{not json")
+    with pytest.raises(UsageError, match="damaged"):
+        s.load()
