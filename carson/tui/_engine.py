@@ -1,25 +1,22 @@
-"""How the chat reaches the agent.
+"""How the chat reaches the agent: one ``carson.agent.Conversation`` per chat.
 
-Slash commands and route-card keys run the agent's own tools (``carson.tools``), so the
-chat and the CLI behave the same. Free-text turns go to the agent loop
-(``carson.agent``) when it is installed; until then, to a stand-in that only answers
-route questions through the same ``find_routes`` tool.
+Free-text turns run the agent loop (the same one ``carson ask`` uses). Slash commands
+and route-card keys run the agent's own tools by name (``carson.tools``) and are written
+into the conversation's history as tool calls, so a later "draft the email for route 2"
+sees the routes a card showed.
 """
 
 from __future__ import annotations
 
-import re
+from itertools import count
 from typing import Any
 
 from carson.config import Settings
-from carson.errors import CarsonError, UnknownPersonError, UsageError
+from carson.errors import CarsonError
 from carson.store import Store
 from carson.tui.manager import AgentTurn, RehearsalSession, TokenFn, ToolFn
 
-_TARGET = re.compile(
-    r"(?:into|to|at|reach|meet|with)\s+(?P<target>[A-Z0-9][\w&.'\- ]*?)\s*[?.!]*$",
-    re.IGNORECASE,
-)
+_ids = count(1)
 
 
 class ToolFailed(CarsonError):
@@ -28,37 +25,78 @@ class ToolFailed(CarsonError):
     title = "Carson"
 
 
-class ToolEngine:
-    """The agent's tools, called by name, with the conversation's recent routes."""
+def _turn_call(run: Any) -> dict[str, Any]:
+    return {
+        "name": run.name,
+        "args": run.args,
+        "result": run.value if run.ok and run.value is not None else run.result,
+        "ok": run.ok,
+    }
 
-    def __init__(self, settings: Settings, store: Store) -> None:
-        from carson.tools import ToolContext
+
+class AgentEngine:
+    """The agent loop for free text, the agent's tools for commands; one shared history."""
+
+    def __init__(self, settings: Settings, store: Store, *, model: str | None = None) -> None:
+        from carson.agent.conversation import Conversation
 
         self.settings = settings
         self.store = store
-        self.ctx = ToolContext(store=store, settings=settings)
+        self.conv = Conversation(settings, store, model=model)
+
+    @property
+    def label(self) -> str:
+        return self.conv.brain_label
 
     def set_model(self, model: str) -> str:
-        if model != "offline":
-            raise UsageError(
-                f"Can't switch to {model} from the chat yet.",
-                "Set CARSON_MODEL (and OPENAI_API_KEY or OPENAI_BASE_URL), then restart.",
-            )
-        return "offline"
+        from carson.agent.conversation import Conversation
+
+        conv = Conversation(self.settings, self.store, model=model)
+        conv.history = self.conv.history
+        self.conv = conv
+        return self.label
+
+    def turn(self, text: str, *, on_token: TokenFn | None, on_tool: ToolFn | None) -> AgentTurn:
+        streamed = False
+
+        def tokens(piece: str) -> None:
+            nonlocal streamed
+            streamed = True
+            if on_token is not None:
+                on_token(piece)
+
+        result = self.conv.ask(text, on_token=tokens if on_token is not None else None)
+        answer = result.answer
+        if result.notice:
+            answer = f"*{result.notice}*\n\n{answer}"
+        calls = [_turn_call(run) for run in result.tool_calls]
+        return AgentTurn(answer, calls, streamed=streamed)
 
     def call(self, tool: str, args: dict[str, Any]) -> Any:
+        """Run one tool as the agent would, and record it in the conversation."""
+        from langchain_core.messages import AIMessage, HumanMessage
+
+        from carson.agent.loop import recent_routes, tool_message
         from carson.tools import run_tool
 
-        run = run_tool(self.ctx, tool, args)
+        ctx = self.conv.agent.ctx
+        ctx.recent_routes = recent_routes(self.conv.history)
+        run = run_tool(ctx, tool, args)
+        call_id = f"chat_{next(_ids)}"
+        self.conv.history.extend(
+            [
+                HumanMessage(content=f"(chat command) {tool} {args}"),
+                AIMessage(content="", tool_calls=[{"name": tool, "args": args, "id": call_id}]),
+                tool_message(run, call_id),
+                AIMessage(content=f"(shown in the chat) {tool}"),
+            ]
+        )
         if not run.ok:
             result = run.result
             hint = result.get("hint")
             if result.get("suggestions") and not hint:
                 hint = "Did you mean " + " or ".join(f'"{s}"' for s in result["suggestions"])
             raise ToolFailed(str(result.get("error") or run.error), hint)
-        routes = getattr(run.value, "routes", None)
-        if tool in ("find_routes", "how_do_i_know") and routes:
-            self.ctx.recent_routes = list(routes)
         return run.value
 
     def rehearsal(self, *, via: str, to: str | None, role: str) -> RehearsalSession:
@@ -66,26 +104,6 @@ class ToolEngine:
 
         return Rehearsal.start(self.store, via=via, to=to, role=role)
 
-    def turn(self, text: str, *, on_token: TokenFn | None, on_tool: ToolFn | None) -> AgentTurn:
-        m = _TARGET.search(text.strip())
-        target = m.group("target").strip() if m else text.strip()
-        if on_tool is not None:
-            on_tool("find_routes")
-        args = {"target_company": target}
-        try:
-            result = self.call("find_routes", args)
-        except ToolFailed as exc:
-            if exc.hint:
-                raise
-            raise UnknownPersonError(target, kind="company") from exc
-        routes = result.routes
-        best = routes[0]
-        answer = (
-            f"**{len(routes)} routes into {result.target}.** Best: {best.summary}\n\n"
-            "Pick a route: `e` email · `c` call script · `r` rehearse · `enter` details."
-        )
-        return AgentTurn(answer, [{"name": "find_routes", "args": args, "result": result}])
 
-
-def make_engine(settings: Settings, store: Store) -> ToolEngine:
-    return ToolEngine(settings, store)
+def make_engine(settings: Settings, store: Store) -> AgentEngine:
+    return AgentEngine(settings, store)

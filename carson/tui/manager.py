@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,6 +41,7 @@ SLASH_COMMANDS: dict[str, str] = {
     "/help": "/help: every key binding and command",
 }
 
+PICK_HINT = "Pick a route: `e` email · `c` call script · `r` rehearse · `enter` details."
 _NO_REHEARSAL = "No rehearsal is running."
 
 ROLES = ("connector", "target", "gatekeeper")
@@ -161,6 +163,7 @@ class ChatManager:
     def __init__(self, settings: Settings, *, engine: Engine | None = None) -> None:
         self.settings = settings
         self._engine = engine
+        self._engine_lock = threading.Lock()
         self._store: Any = None
         self.routes: list[Route] = []
         """The routes of the last route answer; ``route_index`` counts from 1 into these."""
@@ -192,10 +195,12 @@ class ChatManager:
 
     @property
     def engine(self) -> Engine:
-        if self._engine is None:
-            from carson.tui._engine import make_engine
+        with self._engine_lock:
+            if self._engine is None:
+                from carson.tui._engine import make_engine
 
-            self._engine = make_engine(self.settings, self.store)
+                self._engine = make_engine(self.settings, self.store)
+                self.brain = str(getattr(self._engine, "label", self.brain))
         return self._engine
 
     def warm(self) -> None:
@@ -226,6 +231,16 @@ class ChatManager:
 
     def _reply_of(self, turn: AgentTurn) -> Reply:
         reply = Reply(text=turn.answer, streamed=turn.streamed, tool_calls=turn.tool_calls)
+        self._read_calls(turn, reply)
+        if (reply.routes or reply.draft or reply.rehearsal) and not reply.streamed:
+            # The cards and screens show the details: keep the answer's lead line.
+            lead = reply.text.strip().split("\n", 1)[0].rstrip(":")
+            if reply.routes and "`e`" not in lead:
+                lead = lead.rstrip(".") + f".\n\n{PICK_HINT}"
+            reply.text = lead
+        return reply
+
+    def _read_calls(self, turn: AgentTurn, reply: Reply) -> None:
         for call in turn.tool_calls:
             result = call.get("result")
             name = call.get("name")
@@ -242,7 +257,6 @@ class ChatManager:
                     session = self.engine.rehearsal(via=via, to=to, role=role or "connector")
                     self.rehearsal = session
                     reply.rehearsal = RehearsalTurn(session.speaker, session.opening)
-        return reply
 
     def _command(self, text: str, *, on_tool: ToolFn | None) -> Reply:
         name, _, rest = text.partition(" ")

@@ -166,6 +166,11 @@ async def test_unknown_company_gets_did_you_mean(demo_home: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await say(app, pilot, "quickest way into Acme?")
+        answer = list(app.screen.query(CarsonMessage))[-1].source
+        assert "Did you mean" in answer and "Acme Medical Partners" in answer
+        assert not app.screen.query(RouteCard)
+
+        await say(app, pilot, "/routes Acme")
         errors = list(app.screen.query(ErrorMessage))
         assert len(errors) == 1
         text = str(errors[0].render())
