@@ -1,23 +1,20 @@
-"""Opening the chat (the Textual app lands with the chat issue)."""
+"""Opening the chat: ``carson`` on your own network, ``carson demo`` on the demo one."""
 
 from __future__ import annotations
 
-import typer
-
+from carson import locations
 from carson.cli import _common
+from carson.errors import StoreError
 
 
 def open_chat(*, demo: bool) -> None:
+    """Run the Textual chat on the data home; the store and agent load after first paint."""
     s = _common.settings()
-    with _common.open_store(s) as store:
-        counts = store.counts()
-    try:
-        from carson.tui.app import build_app  # type: ignore[import-not-found]
-    except ModuleNotFoundError:
-        typer.echo(
-            f"Carson is ready on {'the demo network' if demo else 'your network'} "
-            f"({counts.people:,} people, {counts.ties:,} ties) at {s.home}. "
-            "The chat window is not built yet: try `carson status`."
+    if not demo and not locations.db_path(s.home).exists():
+        raise StoreError(
+            f"No Carson store at {s.home} yet.",
+            "Try the demo with `carson demo`, or start yours with `carson import FILE`.",
         )
-        return
+    from carson.tui.app import build_app
+
     build_app(s).run()
