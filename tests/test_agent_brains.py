@@ -11,7 +11,7 @@ import pytest
 from carson.agent import brains
 from carson.agent.brains import brain_spec, make_brain, translate_error
 from carson.agent.loop import ToolsUnsupportedError
-from carson.agent.planner import PlannerChatModel
+from carson.agent.planner import OfflineBrain
 from carson.config import Settings
 from carson.errors import LLMUnavailableError, UsageError
 from carson.store import Store
@@ -31,7 +31,7 @@ def test_offline_is_the_default_without_a_key(carson_home: Path) -> None:
 
 
 def test_make_brain_offline_is_the_planner(store: Store) -> None:
-    assert isinstance(make_brain(Settings(home=store.home), store), PlannerChatModel)
+    assert isinstance(make_brain(Settings(home=store.home), store), OfflineBrain)
 
 
 def test_real_model_clients_are_blocked_in_tests(store: Store) -> None:

@@ -109,3 +109,26 @@ def test_log_note_writes_and_is_searchable(demo_store: Store) -> None:
     assert call.result["people"] == ["Harry Smith"]
     found = conv.ask("what do my notes say about Harry Smith's marathon")
     assert any("Berlin" in r["text"] for r in found.tool_calls[0].result["results"])
+
+
+def test_the_langchain_chat_model_answers_exactly_as_the_light_brain(demo_store: Store) -> None:
+    from langchain_core.language_models import BaseChatModel
+
+    from carson.agent.loop import Agent
+    from carson.agent.planner import OfflineBrain, PlannerChatModel
+    from carson.tools import ToolContext
+
+    settings = Settings(home=demo_store.home)
+    chat_model = PlannerChatModel.for_store(demo_store)
+    assert isinstance(chat_model, BaseChatModel)
+    runs = []
+    for brain in (chat_model, OfflineBrain(demo_store)):
+        agent = Agent(brain, ToolContext(demo_store, settings))
+        history: list = []  # type: ignore[type-arg]
+        answers = []
+        for text in ("quickest way into GS", "what about Morgan Stanley?", "who is Harry?"):
+            result = agent.run(text, history)
+            history += result.messages
+            answers.append((result.answer, [(c.name, c.args) for c in result.tool_calls]))
+        runs.append(answers)
+    assert runs[0] == runs[1]

@@ -20,6 +20,7 @@ from carson.errors import CarsonError, LLMUnavailableError, UsageError
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
+    from carson.agent.planner.respond import OfflineBrain
     from carson.store import Store
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
@@ -51,7 +52,7 @@ def brain_spec(settings: Settings, model: str | None = None) -> tuple[str, str |
 
 def make_brain(
     settings: Settings, store: Store, *, model: str | None = None, timeout: float = TIMEOUT
-) -> BaseChatModel:
+) -> BaseChatModel | OfflineBrain:
     """The chat model behind the agent for these settings."""
     kind, name = brain_spec(settings, model)
     if kind == "offline":
@@ -60,10 +61,12 @@ def make_brain(
     return make_openai(settings, name, timeout=timeout)
 
 
-def make_planner(store: Store) -> BaseChatModel:
-    from carson.agent.planner import PlannerChatModel
+def make_planner(store: Store) -> OfflineBrain:
+    """The offline planner, behind the loop's interface without LangChain's chat-model stack
+    (``carson.agent.planner.PlannerChatModel`` is the same brain as a ``BaseChatModel``)."""
+    from carson.agent.planner.respond import OfflineBrain
 
-    return PlannerChatModel.for_store(store)
+    return OfflineBrain(store)
 
 
 def make_openai(

@@ -14,9 +14,8 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import (
     AIMessage,
     AIMessageChunk,
@@ -31,6 +30,9 @@ from carson.agent.safety import data_block, strip_control
 from carson.errors import CarsonError
 from carson.models import Route
 from carson.tools import ToolContext, ToolRun, registry, run_tool
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 MAX_STEPS = 6
 ROUTE_TOOLS = ("find_routes", "how_do_i_know")
@@ -102,18 +104,18 @@ class Agent:
 
     def __init__(
         self,
-        brain: BaseChatModel,
+        brain: BaseChatModel | Any,
         ctx: ToolContext,
         *,
         max_steps: int = MAX_STEPS,
-        fallback: Callable[[], BaseChatModel] | None = None,
+        fallback: Callable[[], BaseChatModel | Any] | None = None,
     ) -> None:
         self.brain = brain
         self.ctx = ctx
         self.max_steps = max_steps
         self.fallback = fallback
         """Builds the offline planner if this brain turns out unable to call tools."""
-        self.wording: BaseChatModel | None = None
+        self.wording: BaseChatModel | Any | None = None
         self.tools = registry()
 
     def _bound(self) -> Any:
@@ -124,8 +126,10 @@ class Agent:
 
         try:
             bound = self._bound()
-            if on_token is None:
+            if on_token is None or not getattr(self.brain, "streams_tokens", True):
                 reply = bound.invoke(messages)
+                if on_token is not None and isinstance(reply.content, str) and reply.content:
+                    on_token(strip_control(reply.content))
             else:
                 acc: AIMessageChunk | None = None
                 for chunk in bound.stream(messages):

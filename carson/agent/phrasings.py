@@ -20,7 +20,7 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 
 from carson.agent.loop import Agent
-from carson.agent.planner import PlannerChatModel
+from carson.agent.planner.respond import OfflineBrain
 from carson.config import Settings
 from carson.store import Store
 from carson.tools import ToolContext
@@ -89,8 +89,8 @@ def args_match(expected: dict[str, Any], got: dict[str, Any]) -> bool:
 
 def evaluate(store: Store, items: list[dict[str, Any]], settings: Settings | None = None) -> Report:
     settings = settings or Settings(home=store.home)
-    planner = PlannerChatModel.for_store(store)
-    agent = Agent(planner, ToolContext(store, settings))
+    brain = OfflineBrain(store)
+    agent = Agent(brain, ToolContext(store, settings))
     contexts: dict[tuple[str, ...], list[BaseMessage]] = {}
     report = Report()
     for item in items:
@@ -100,7 +100,7 @@ def evaluate(store: Store, items: list[dict[str, Any]], settings: Settings | Non
             for text in key:
                 history += agent.run(text, history).messages
             contexts[key] = history
-        plan = planner.plan(item["text"], contexts[key])
+        plan = brain.planner.plan(item["text"], contexts[key])
         want_tool = item.get("tool")
         if want_tool is None:
             got: dict[str, Any] = {"reply": plan.reply, "calls": [c.name for c in plan.calls]}
