@@ -10,6 +10,7 @@ same reply as a LangChain ``BaseChatModel`` for anything that wants a real one.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -82,7 +83,7 @@ class OfflineBrain:
         yield AIMessageChunk(
             content=reply.content,
             tool_call_chunks=[
-                {"name": c["name"], "args": __import__("json").dumps(c["args"]), "id": c["id"],
+                {"name": c["name"], "args": json.dumps(c["args"]), "id": c["id"],
                  "index": i, "type": "tool_call_chunk"}
                 for i, c in enumerate(reply.tool_calls)
             ],
