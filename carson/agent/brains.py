@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from carson.agent.planner.respond import OfflineBrain
+    from carson.resolve import Resolver
     from carson.store import Store
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
@@ -51,22 +52,27 @@ def brain_spec(settings: Settings, model: str | None = None) -> tuple[str, str |
 
 
 def make_brain(
-    settings: Settings, store: Store, *, model: str | None = None, timeout: float = TIMEOUT
+    settings: Settings,
+    store: Store,
+    *,
+    model: str | None = None,
+    timeout: float = TIMEOUT,
+    resolver: Resolver | None = None,
 ) -> BaseChatModel | OfflineBrain:
     """The chat model behind the agent for these settings."""
     kind, name = brain_spec(settings, model)
     if kind == "offline":
-        return make_planner(store)
+        return make_planner(store, resolver=resolver)
     assert name is not None
     return make_openai(settings, name, timeout=timeout)
 
 
-def make_planner(store: Store) -> OfflineBrain:
+def make_planner(store: Store, *, resolver: Resolver | None = None) -> OfflineBrain:
     """The offline planner, behind the loop's interface without LangChain's chat-model stack
     (``carson.agent.planner.PlannerChatModel`` is the same brain as a ``BaseChatModel``)."""
     from carson.agent.planner.respond import OfflineBrain
 
-    return OfflineBrain(store)
+    return OfflineBrain(store, resolver=resolver)
 
 
 def make_openai(

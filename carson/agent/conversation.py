@@ -32,11 +32,14 @@ class Conversation:
         self.settings = settings
         self.store = store
         self.kind, self.model_name = brain_spec(settings, model)
-        brain = make_brain(settings, store, model=model)
+        ctx = ToolContext(store, settings)
+        brain = make_brain(settings, store, model=model, resolver=ctx.resolver)
         self.agent = Agent(
             brain,
-            ToolContext(store, settings),
-            fallback=(lambda: make_planner(store)) if self.kind != "offline" else None,
+            ctx,
+            fallback=(lambda: make_planner(store, resolver=ctx.resolver))
+            if self.kind != "offline"
+            else None,
         )
         self.session = Session(settings.home, session) if session else None
         self.history: list[BaseMessage] = self.session.load() if self.session else []

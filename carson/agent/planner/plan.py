@@ -153,9 +153,11 @@ def _number(word: str) -> int | None:
 class Planner:
     """Deterministic intent and slot extraction against one store."""
 
-    def __init__(self, store: Store, *, use_embeddings: bool = True) -> None:
+    def __init__(
+        self, store: Store, *, use_embeddings: bool = True, resolver: Resolver | None = None
+    ) -> None:
         self.store = store
-        self.resolver = Resolver(store)
+        self.resolver = resolver or Resolver(store)
         self.gaz = Gazetteer(self.resolver)
         cache = Path(store.home) / "cache"
         self.classifier = IntentClassifier(cache, use_embeddings=use_embeddings)

@@ -25,6 +25,7 @@ from langchain_core.messages import (
 
 from carson.agent.planner.compose import compose
 from carson.agent.planner.plan import Planner
+from carson.resolve import Resolver
 from carson.store import Store
 
 
@@ -61,15 +62,21 @@ class OfflineBrain:
     streams_tokens = False
     """The answer exists whole; the loop hands it to ``on_token`` in one piece."""
 
-    def __init__(self, store: Store, *, use_embeddings: bool = True) -> None:
+    def __init__(
+        self, store: Store, *, use_embeddings: bool = True, resolver: Resolver | None = None
+    ) -> None:
         self.store = store
         self.use_embeddings = use_embeddings
+        self.resolver = resolver
+        """Shared with the tools when given, so names are loaded once per process."""
         self._planner: Planner | None = None
 
     @property
     def planner(self) -> Planner:
         if self._planner is None:
-            self._planner = Planner(self.store, use_embeddings=self.use_embeddings)
+            self._planner = Planner(
+                self.store, use_embeddings=self.use_embeddings, resolver=self.resolver
+            )
         return self._planner
 
     def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> OfflineBrain:
