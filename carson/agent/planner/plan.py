@@ -74,8 +74,9 @@ TO_BEFORE = re.compile(
     re.I,
 )
 EXCLUDE_BEFORE = re.compile(
-    r"\b(not (through|via|using|with)|without|excluding|exclude|except|avoid(ing)?|"
-    r"other than|but not|skip(ping)?|no)\s*$",
+    r"\b(not (going )?(through|via|using|with)|without( going)?( through| via| using)?|"
+    r"excluding|exclude|except|avoid(ing)?( going through)?|other than|but not|"
+    r"skip(ping)?|no)\s*$",
     re.I,
 )
 TEAM = re.compile(
@@ -385,7 +386,11 @@ class Planner:
         t = text.lower()
         m = re.search(
             rf"\b(top|best|give me|show me|first|find|list)\s+{_NUM}\b(?!\s*(hops?|intermed))", t
-        ) or re.search(rf"\b{_NUM}\s+(routes|ways|paths|options|intros|people|connections)\b", t)
+        ) or re.search(
+            rf"\b{_NUM}\s+(?:(?:best|top|quickest|fastest|warmest|good|different)\s+)?"
+            r"(routes|ways|paths|options|intros|people|connections)\b",
+            t,
+        )
         if m:
             n = _number(
                 m.group(2)
