@@ -65,7 +65,10 @@ class AgentEngine:
             if on_token is not None:
                 on_token(piece)
 
-        result = self.conv.ask(text, on_token=tokens if on_token is not None else None)
+        # The offline planner answers at once: no streaming, so the cards can stand in
+        # for its long route text. Model brains stream token by token.
+        stream = on_token is not None and self.conv.kind != "offline"
+        result = self.conv.ask(text, on_token=tokens if stream else None)
         answer = result.answer
         if result.notice:
             answer = f"*{result.notice}*\n\n{answer}"

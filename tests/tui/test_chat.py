@@ -248,3 +248,14 @@ async def test_theme_toggle(demo_home: Path, theme: str) -> None:
         await settle(app, pilot)
         await pilot.press("ctrl+t")
         assert app.theme != theme
+
+
+async def test_typing_on_a_card_goes_to_the_prompt(demo_home: Path) -> None:
+    app = app_on(demo_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await ask_goldman(app, pilot)
+        assert isinstance(app.focused, RouteCard)
+        await pilot.press("w", "h")
+        prompt = app.screen.query_one(PromptArea)
+        assert app.focused is prompt and prompt.text == "wh"
+        assert isinstance(app.screen, ChatScreen), "'h' and 'w' are not card keys"

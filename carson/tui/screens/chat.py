@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -177,6 +177,20 @@ class ChatScreen(Screen[None]):
     def on_route_card_chosen(self, event: RouteCard.Chosen) -> None:
         command = f"{_ACTIONS[event.action]} {event.index}"
         self.send(command)
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing while a route card is selected goes to the prompt."""
+        if (
+            isinstance(self.focused, RouteCard)
+            and event.is_printable
+            and event.character
+            and event.key not in RouteCard.bound_keys()
+            and event.key != "question_mark"
+        ):
+            event.stop()
+            prompt = self.query_one(PromptArea)
+            prompt.focus()
+            prompt.insert(event.character)
 
     def action_focus_prompt(self) -> None:
         self.query_one(PromptArea).focus()

@@ -104,6 +104,11 @@ class RouteCard(Vertical, can_focus=True):
         index: int
         action: str
 
+    @classmethod
+    def bound_keys(cls) -> set[str]:
+        """Every key the card binds (typing anything else goes to the prompt)."""
+        return {k for b in cls.BINDINGS if isinstance(b, Binding) for k in b.key.split(",")}
+
     def __init__(self, route: Route, index: int) -> None:
         super().__init__(classes="alumni" if route.kind == RouteKind.alumni else "")
         self.route = route
