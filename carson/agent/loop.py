@@ -81,8 +81,10 @@ def recent_routes(messages: Sequence[BaseMessage]) -> list[Route]:
 
 def system_prompt(ctx: ToolContext) -> str:
     me = ctx.store.me()
+    # an imported field: one plain line, never markup or instructions
+    name = " ".join(strip_control(me.name).replace("<", " ").split())[:60] if me else ""
     return load_prompt("system").render(
-        user_name=me.name if me else "the seller",
+        user_name=name or "the seller",
         today=date.today().isoformat(),
         tool_guidance=load_prompt("tool_guidance").render(),
     )
