@@ -6,19 +6,18 @@ target (anyone in a target set: a company's current staff, or one person), with 
 people are never used. Costs are non-negative (``-log`` of probabilities), so a route's
 cost is the sum of its edges plus the target's own cost.
 
-How (bounded bidirectional search):
+How (best-first from the targets, guided by cached bounds from the sources):
 
-1. Lower bounds ``LB(v, r)``: the cheapest way from ``v`` to a target using at most ``r``
-   more edges, ignoring the loop-free rule (so it never over-estimates). They are computed
-   for exactly the nodes a route can visit: forward levels from the sources
-   (``F_0 = sources``, ``F_1 = their neighbours``, …) and backward tables from the targets
-   (``B_1`` = neighbours of targets, …), expanding whichever side's frontier has fewer edges
-   until the two meet at the middle edge, then a min-plus sweep back down the forward levels.
-2. Best-first expansion of partial paths from the sources, ordered by
-   ``cost so far + LB(last node, edges left)``. The bound is admissible and consistent, so
-   complete paths come off the heap in cost order: the first ``k`` are exactly the top ``k``.
-
-All per-query state lives in buffers allocated once per snapshot and reset by index.
+1. Forward bounds ``H_r(v)``: the cheapest way from any source to ``v`` in at most ``r``
+   edges (start cost included), ignoring the loop-free rule and the targets, so it never
+   over-estimates. They depend only on who asks (the sources) and who is blocked, not on the
+   target, so they are computed once per snapshot and asker (a frontier-limited
+   Bellman-Ford, ``r`` rounds) and reused by every query after.
+2. Best-first expansion of partial paths *backwards* from every target at once, ordered by
+   ``target cost + cost so far + H_(edges left)(last node)``. The bound is admissible and
+   consistent, so complete paths (reaching a source) come off the heap in cost order: the
+   first ``k`` are exactly the top ``k``. A query's own work is a handful of pops; no table
+   is built per target.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 INF = float("inf")
-MAX_BACKWARD = 2
+_FWD_CACHE = 4
 
 
 @dataclass
@@ -112,37 +111,18 @@ class Found:
 
 
 class Router:
-    """Top-k route search with reusable per-query buffers (one Router per snapshot)."""
+    """Top-k route search over one snapshot; caches forward bounds per asker."""
 
     def __init__(self, snap: Snapshot) -> None:
         self.s = snap
         n = snap.n
-        self._is_target = np.zeros(n, dtype=bool)
-        self._term = np.full(n, INF)
-        self._blocked = np.zeros(n, dtype=bool)
-        self._lb: dict[int, np.ndarray] = {}
-        self._touched: list[tuple[np.ndarray, np.ndarray]] = []
+        self._mark = np.zeros(n, dtype=bool)
         self._slot = np.zeros(n, dtype=np.int64)
-        self._targets = np.empty(0, dtype=np.int64)
+        self._fwd: dict[tuple[object, ...], list[np.ndarray]] = {}
+        self._frontier: dict[tuple[object, ...], np.ndarray] = {}
+        self._indptr = snap.indptr
 
     # ------------------------------------------------------------- helpers
-
-    def _buf(self, r: int) -> np.ndarray:
-        """``LB(., r)``; target nodes always hold their own target cost (they end a route)."""
-        buf = self._lb.get(r)
-        if buf is None:
-            buf = self._lb[r] = np.full(self.s.n, INF)
-            self._touched.append((buf, self._targets))
-            buf[self._targets] = self._term[self._targets]
-        return buf
-
-    def _unique(self, nodes: np.ndarray) -> np.ndarray:
-        """Distinct values of ``nodes`` in O(len) without sorting (order not kept)."""
-        if nodes.size == 0:
-            return nodes.astype(np.int64)
-        pos = np.arange(nodes.size)
-        self._slot[nodes] = pos
-        return nodes[self._slot[nodes] == pos].astype(np.int64)
 
     def _gather(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Neighbour indices and costs of ``nodes``, concatenated; plus segment lengths."""
@@ -156,13 +136,41 @@ class Router:
         idx = np.arange(total, dtype=np.int64) - np.repeat(offsets - starts, lens)
         return self.s.indices[idx], self.s.cost[idx], lens
 
-    def _value(self, nb: np.ndarray, r: int) -> np.ndarray:
-        """Best completion from each neighbour ``u`` with ``r`` edges left after reaching it."""
-        return self._term[nb] if r <= 0 else self._buf(r)[nb]
-
-    def _degree_sum(self, nodes: np.ndarray) -> int:
-        ip = self.s.indptr
-        return int((ip[nodes + 1] - ip[nodes]).sum())
+    def forward_bounds(
+        self, sources: Sequence[tuple[int, float]], blocked: np.ndarray, upto: int
+    ) -> list[np.ndarray]:
+        """``H_0..H_upto`` for these sources (cached): ``H_r[v]`` is the least start cost plus
+        walk cost from a source to ``v`` in at most ``r`` edges through unblocked nodes."""
+        start: dict[int, float] = {}
+        for s0, c0 in sources:
+            start[int(s0)] = min(float(c0), start.get(int(s0), INF))
+        key = (tuple(sorted(start.items())), blocked.tobytes())
+        tabs = self._fwd.get(key)
+        if tabs is None:
+            if len(self._fwd) >= _FWD_CACHE:
+                old = next(iter(self._fwd))
+                del self._fwd[old], self._frontier[old]
+            h0 = np.full(self.s.n, INF)
+            h0[list(start)] = list(start.values())
+            tabs = self._fwd[key] = [h0]
+            self._frontier[key] = np.array(sorted(start), dtype=np.int64)
+        if len(tabs) > upto:
+            return tabs
+        frontier = self._frontier[key]
+        passable = np.ones(self.s.n, dtype=bool)
+        passable[blocked] = False
+        passable[list(start)] = True  # a blocked source still starts paths (a looser bound)
+        while len(tabs) <= upto:
+            prev = tabs[-1]
+            cur = prev.copy()
+            frontier = frontier[passable[frontier]]
+            if frontier.size:
+                nb, w, lens = self._gather(frontier)
+                np.minimum.at(cur, nb, w + np.repeat(prev[frontier], lens))
+            frontier = np.flatnonzero(cur < prev)
+            tabs.append(cur)
+        self._frontier[key] = frontier
+        return tabs
 
     # ---------------------------------------------------------------- query
 
@@ -179,165 +187,149 @@ class Router:
     ) -> list[Found]:
         """The ``k`` cheapest loop-free paths from any source to any target.
 
-        ``sources``: (node index, start cost). ``max_per_first``: cap on accepted routes per
-        first contact (the node after ``primary``, or the source itself for other sources).
+        ``sources``: (node index, start cost). Paths never pass through a target or a
+        blocked node (a blocked source may still start one). ``max_per_first``: cap on
+        accepted routes per first contact (the node after ``primary``, or the source itself
+        for other sources).
         """
         if k <= 0 or max_edges <= 0 or not sources:
             return []
-        src_nodes = np.unique(np.asarray([s for s, _ in sources], dtype=np.int64))
-        targets = np.setdiff1d(np.asarray(targets, dtype=np.int64), src_nodes)
-        if blocked is not None and len(blocked):
-            blocked = np.asarray(blocked, dtype=np.int64)
-            targets = targets[~np.isin(targets, blocked)]
+        start: dict[int, float] = {}
+        for s0, c0 in sources:
+            start[int(s0)] = min(float(c0), start.get(int(s0), INF))
+        src = np.fromiter(start, dtype=np.int64, count=len(start))
+        blocked = (
+            np.unique(np.asarray(blocked, dtype=np.int64))
+            if blocked is not None and len(blocked)
+            else np.empty(0, dtype=np.int64)
+        )
+        mark = self._mark
+        try:
+            mark[src] = True
+            mark[blocked] = True
+            targets = self._distinct(np.asarray(targets, dtype=np.int64))
+            targets = targets[~mark[targets]]
+        finally:
+            mark[src] = False
+            mark[blocked] = False
         if targets.size == 0:
             return []
+        tabs = self.forward_bounds(sources, blocked, max_edges)
+        roots = self.s.tcost[targets] + tabs[max_edges][targets]
+        # Targets and blocked non-sources can't be stepped on: hide them from the bounds
+        # (so they are never a child) for this query, then put the values back.
+        shut = np.concatenate([targets, blocked[~np.isin(blocked, src, assume_unique=True)]])
+        used = tabs[:max_edges]
+        saved = [t[shut] for t in used]
         try:
-            self._is_target[targets] = True
-            self._term[targets] = self.s.tcost[targets]
-            self._targets = targets
-            for r, buf in self._lb.items():
-                if r <= max_edges:
-                    buf[targets] = self._term[targets]
-                    self._touched.append((buf, targets))
-            if blocked is not None and len(blocked):
-                self._blocked[blocked] = True
-            self._bounds(src_nodes, targets, max_edges)
-            return self._best_first(sources, k, max_edges, max_per_first, primary)
+            for t in used:
+                t[shut] = INF
+            return self._best_first(
+                start,
+                targets,
+                roots,
+                used,
+                k,
+                max_edges,
+                max_per_first,
+                primary,
+                {int(b) for b in blocked.tolist()},
+            )
         finally:
-            self._is_target[targets] = False
-            self._term[targets] = INF
-            if blocked is not None and len(blocked):
-                self._blocked[blocked] = False
-            for buf, idx in self._touched:
-                buf[idx] = INF
-            self._touched.clear()
+            for t, old in zip(used, saved, strict=True):
+                t[shut] = old
 
-    def _bounds(self, src_nodes: np.ndarray, targets: np.ndarray, max_edges: int) -> None:
-        levels: list[np.ndarray] = [src_nodes]
-        gathered: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        back_frontier = targets
-        back_cost = self._degree_sum(targets)
-        fwd_cost = self._degree_sum(src_nodes)
-        b = 0
-        # Expand the cheaper side until forward depth + backward depth = max_edges - 1.
-        while len(levels) - 1 + b < max_edges - 1:
-            if b < MAX_BACKWARD and back_cost < fwd_cost:
-                b += 1
-                back_frontier = self._backward(b, back_frontier, targets)
-                back_cost = self._degree_sum(back_frontier)
-            else:
-                nb, w, lens = self._gather(levels[-1])
-                gathered.append((nb, w, lens))
-                keep = ~(self._is_target[nb] | self._blocked[nb])
-                nxt = self._unique(nb[keep])
-                levels.append(nxt)
-                fwd_cost = self._degree_sum(nxt)
-        # Min-plus sweep down the forward levels.
-        a = len(levels) - 1
-        for d in range(a, -1, -1):
-            r = max_edges - d
-            nodes = levels[d]
-            if nodes.size == 0:
-                continue
-            nb, w, lens = gathered[d] if d < a else self._gather(nodes)
-            vals = w + self._value(nb, r - 1) if nb.size else np.empty(0)
-            best = np.full(nodes.size, INF)
-            nz = lens > 0
-            if vals.size:
-                seg_starts = (np.cumsum(lens) - lens)[nz]
-                best[nz] = np.minimum.reduceat(vals, seg_starts)
-            buf = self._buf(r)
-            buf[nodes] = best
-            self._touched.append((buf, nodes))
-
-    def _backward(self, j: int, frontier: np.ndarray, targets: np.ndarray) -> np.ndarray:
-        """Dense table ``LB(., j)`` for non-target nodes within ``j`` edges of a target."""
-        src = targets if j == 1 else np.union1d(targets, frontier)
-        nb, w, lens = self._gather(src)
-        from_val = self._term[src] if j == 1 else self._value(src, j - 1)
-        vals = w + np.repeat(from_val, lens)
-        keep = ~(self._is_target[nb] | self._blocked[nb]) & np.isfinite(vals)
-        nb, vals = nb[keep], vals[keep]
-        buf = self._buf(j)
-        np.minimum.at(buf, nb, vals)
-        reached = self._unique(nb)
-        self._touched.append((buf, reached))
-        return reached
+    def _distinct(self, nodes: np.ndarray) -> np.ndarray:
+        """Distinct values of ``nodes`` in O(len) without sorting (first occurrences kept)."""
+        if nodes.size < 2:
+            return nodes
+        pos = np.arange(nodes.size)
+        self._slot[nodes[::-1]] = pos[::-1]
+        return nodes[self._slot[nodes] == pos]
 
     def _best_first(
         self,
-        sources: Sequence[tuple[int, float]],
+        start: dict[int, float],
+        targets: np.ndarray,
+        roots: np.ndarray,
+        tabs: list[np.ndarray],
         k: int,
         max_edges: int,
         max_per_first: int | None,
         primary: int | None,
+        blocked: set[int],
     ) -> list[Found]:
-        """Pop partial paths in bound order; children wait in sorted sibling groups, so each
-        expansion costs one heap push instead of one per neighbour."""
-        indptr, indices, cost = self.s.indptr, self.s.indices, self.s.cost
-        is_target = self._is_target
-        # Heap entries: (f, seq, parent path, parent g, child nodes, child f's, child g's, i).
+        """Pop partial paths (target first) in bound order; children wait in sorted sibling
+        groups, so each expansion costs one heap push instead of one per neighbour."""
+        indptr, indices, cost, tcost = self.s.indptr, self.s.indices, self.s.cost, self.s.tcost
+        # Heap entries: (f, seq, path, g, child nodes, child f's, child edge costs, i), where
+        # ``path`` runs from the last node reached to the target and ``g`` is its cost. A
+        # complete path is an entry with no children and its cost as f.
         heap: list[
             tuple[float, int, tuple[int, ...], float, list[int], list[float], list[float], int]
         ] = []
-        seq = 0
-        top = self._buf(max_edges)
-        roots = sorted((c0 + float(top[s]), int(s), c0) for s, c0 in sources)
-        roots = [r for r in roots if r[0] < INF]
-        if roots:
-            heap.append(
-                (
-                    roots[0][0],
-                    seq,
-                    (),
-                    0.0,
-                    [r[1] for r in roots],
-                    [r[0] for r in roots],
-                    [r[2] for r in roots],
-                    0,
-                )
+        order = roots.argsort(kind="stable")
+        m = int(roots[order].searchsorted(INF))
+        if m == 0:
+            return []
+        order = order[:m]
+        heap.append(
+            (
+                float(roots[order[0]]),
+                0,
+                (),
+                0.0,
+                targets[order].tolist(),
+                roots[order].tolist(),
+                tcost[targets[order]].tolist(),
+                0,
             )
+        )
+        seq = 1
         out: list[Found] = []
         per_first: dict[int, int] = {}
-
-        def first_of(path: tuple[int, ...]) -> int:
-            return path[1] if path[0] == primary and len(path) > 1 else path[0]
-
+        empty: list[int] = []
         while heap and len(out) < k:
-            f, _, parent, _pg, kids, fs, gs, i = heapq.heappop(heap)
-            if i + 1 < len(kids):
-                seq += 1
-                heapq.heappush(heap, (fs[i + 1], seq, parent, _pg, kids, fs, gs, i + 1))
-            v = kids[i]
-            if v in parent:
-                continue
-            path = (*parent, v)
-            g = gs[i]
-            if (
-                max_per_first is not None
-                and (len(path) > 1 or path[0] != primary)
-                and per_first.get(first_of(path), 0) >= max_per_first
-            ):
-                continue
-            if len(path) > 1 and is_target[v]:
-                out.append(Found(cost=f, path=path))
+            f, _, rest, g0, kids, fs, ws, i = heapq.heappop(heap)
+            if not kids:  # a complete path, ``rest`` runs source → target
                 if max_per_first is not None:
-                    fc = first_of(path)
-                    per_first[fc] = per_first.get(fc, 0) + 1
+                    first = rest[1] if rest[0] == primary else rest[0]
+                    if per_first.get(first, 0) >= max_per_first:
+                        continue
+                    per_first[first] = per_first.get(first, 0) + 1
+                out.append(Found(cost=f, path=rest))
                 continue
-            left = max_edges - (len(path) - 1)
+            if i + 1 < len(kids):
+                heapq.heappush(heap, (fs[i + 1], seq, rest, g0, kids, fs, ws, i + 1))
+                seq += 1
+            v = kids[i]
+            if v in rest:
+                continue
+            path = (v, *rest)
+            g = g0 + ws[i]
+            if rest:
+                c0 = start.get(v)
+                if c0 is not None:
+                    heapq.heappush(heap, (g + c0, seq, path, g, empty, empty, empty, 0))
+                    seq += 1
+                if v in blocked:
+                    continue
+            left = max_edges - len(rest)
+            if left <= 0:
+                continue
             lo, hi = int(indptr[v]), int(indptr[v + 1])
-            nb = indices[lo:hi]
             w = cost[lo:hi]
-            vals = w + self._value(nb, left - 1)
-            ok = np.flatnonzero(vals < INF)
-            if ok.size == 0:
+            vals = w + tabs[left - 1][indices[lo:hi]]
+            sel = vals.argsort(kind="stable")
+            vals = vals[sel]
+            m = int(vals.searchsorted(INF))
+            if m == 0:
                 continue
-            ok = ok[np.argsort(vals[ok], kind="stable")]
-            # Children stay as arrays; a child already on the path is skipped when popped.
-            seq += 1
-            fs_new = (g + vals[ok]).tolist()
+            sel = sel[:m]
+            fs_new = (g + vals[:m]).tolist()
             heapq.heappush(
-                heap, (fs_new[0], seq, path, g, nb[ok].tolist(), fs_new, (g + w[ok]).tolist(), 0)
+                heap,
+                (fs_new[0], seq, path, g, indices[lo:hi][sel].tolist(), fs_new, w[sel].tolist(), 0),
             )
+            seq += 1
         return out
