@@ -67,8 +67,8 @@ def run(ctx: EvalContext) -> SuiteResult:
             else:
                 first = current[0].path if current else []
                 roles = {truth.role_of(p) for p in first} - {None, "C", "X", "P", "Q"}
-                for r in roles or {"background"}:
-                    decoy_first[str(r)] = decoy_first.get(str(r), 0) + 1
+                for role in roles or {"background"}:
+                    decoy_first[str(role)] = decoy_first.get(str(role), 0) + 1
                 res.failures.append(
                     f"seed {seed} ({kind}): first routes were {_describe(current, truth)}"
                 )
