@@ -73,6 +73,7 @@ def add(w: World, links: list[Link], protected: set[int]) -> None:
             by_org.setdefault((link.owner, job.org), []).append(link.contact)
     tiers: list[str] = []
     for link in links:
+        w.stream("activity", link.owner, link.contact)
         names, weights = zip(*TIERS[link.context], strict=True)
         tier = w.rng.choices(names, weights)[0]
         tiers.append(tier)
@@ -80,6 +81,7 @@ def add(w: World, links: list[Link], protected: set[int]) -> None:
             continue
         when = _interactions(w, link, tier, by_org)
         _notes(w, link, tier, when)
+    w.stream("friendships")
     _friendships(w, [lk for lk, t in zip(links, tiers, strict=True) if t != "none"], protected)
 
 
@@ -205,12 +207,13 @@ def _friendships(w: World, links: list[Link], protected: set[int]) -> None:
     for _ in range(N_FRIEND_NOTES):
         link = r.choice(knowers)
         a, b = link.contact, r.choice(pool)
-        if a == b or w.has_tie(a, b):
-            continue
-        pa, pb = w.people[a], w.people[b]
         college, city = r.choice(COLLEGES), r.choice(CITIES).split(",")[0]
         day = w.day_between(w.window_start, w.days_ago(3))
         at = w.at(day, business=False).replace(hour=20, minute=0)
+        pick = r.randrange(4)
+        if a == b or w.has_tie(a, b):
+            continue
+        pa, pb = w.people[a], w.people[b]
         options = (
             (
                 TieContext.friend,
@@ -234,7 +237,7 @@ def _friendships(w: World, links: list[Link], protected: set[int]) -> None:
                 f"old friends from {college}",
             ),
         )
-        context, text, claim = r.choice(options)
+        context, text, claim = options[pick]
         note = w.note(text, [a, b], at)
         evidence = PlanEvidence(f"{claim} (note, {day.isoformat()})", "note", day, note)
         w.add_tie(a, b, context, evidence, owner=link.owner, since=None, source="note")

@@ -53,17 +53,22 @@ def _person(
 
 def add_people(w: World) -> None:
     """Create the user, the team and every named person, with their job histories."""
-    y = w.anchor.year
     d = date
+
+    def ago(days: int) -> date:
+        # Offsets from the anchor (dates as of a 2026-11-25 anchor), so job overlaps with
+        # the crowd (also anchor-relative) don't change as the anchor moves.
+        return w.days_ago(days)
+
     me = _person(
         w,
         "Jordan",
         "Reyes",
         "New York, NY",
         [
-            ("Deloitte", "Consultant", d(y - 14, 6, 4), d(y - 10, 8, 12)),
-            ("ADP", "Account Executive", d(y - 10, 9, 6), d(y - 3, 7, 29)),
-            (ME_COMPANY, "Account Executive", d(y - 3, 8, 14), None),
+            ("Deloitte", "Consultant", ago(5287), ago(3757)),
+            ("ADP", "Account Executive", ago(3732), ago(1215)),
+            (ME_COMPANY, "Account Executive", ago(1199), None),
         ],
         is_me=True,
         phones=["+1 212 555 0142"],
@@ -75,9 +80,9 @@ def add_people(w: World) -> None:
         "Patel",
         "Jersey City, NJ",
         [
-            (JPMORGAN, "Vice President, Treasury Services", d(y - 13, 3, 4), d(y - 7, 5, 17)),
-            ("Workday", "Account Executive", d(y - 7, 6, 3), d(y - 2, 1, 16)),
-            (ME_COMPANY, "Senior Account Executive", d(y - 2, 2, 2), None),
+            (JPMORGAN, "Vice President, Treasury Services", ago(5014), ago(2749)),
+            ("Workday", "Account Executive", ago(2732), ago(1044)),
+            (ME_COMPANY, "Senior Account Executive", ago(1027), None),
         ],
         is_team=True,
     )
@@ -87,8 +92,8 @@ def add_people(w: World) -> None:
         "Becker",
         "Brooklyn, NY",
         [
-            ("Paychex", "Sales Development Representative", d(y - 4, 1, 9), d(y - 1, 4, 25)),
-            (ME_COMPANY, "Sales Development Representative", d(y - 1, 5, 4), None),
+            ("Paychex", "Sales Development Representative", ago(1781), ago(579)),
+            (ME_COMPANY, "Sales Development Representative", ago(570), None),
         ],
         is_team=True,
     )
@@ -98,8 +103,8 @@ def add_people(w: World) -> None:
         "Okafor",
         "New York, NY",
         [
-            ("Salesforce", "Solutions Engineer", d(y - 9, 8, 1), d(y - 4, 9, 20)),
-            (ME_COMPANY, "Solutions Engineer", d(y - 4, 10, 7), None),
+            ("Salesforce", "Solutions Engineer", ago(3403), ago(1527)),
+            (ME_COMPANY, "Solutions Engineer", ago(1510), None),
         ],
         is_team=True,
     )
@@ -109,8 +114,8 @@ def add_people(w: World) -> None:
         "Jacobs",
         "New York, NY",
         [
-            ("Citigroup", "Senior Financial Analyst", d(y - 11, 7, 11), d(y - 5, 3, 27)),
-            ("Fieldstone Health", "Director of Finance", d(y - 5, 4, 13), None),
+            ("Citigroup", "Senior Financial Analyst", ago(4155), ago(2069)),
+            ("Fieldstone Health", "Director of Finance", ago(2052), None),
         ],
         phones=["+1 917 555 0187"],
     )
@@ -130,7 +135,7 @@ def add_people(w: World) -> None:
         "Derek",
         "Lawson",
         "New York, NY",
-        [(GOLDMAN, "Vice President, Human Capital Management", d(y - 6, 4, 6), None)],
+        [(GOLDMAN, "Vice President, Human Capital Management", ago(2424), None)],
     )
     _person(
         w,
@@ -138,8 +143,8 @@ def add_people(w: World) -> None:
         "Kim",
         "New York, NY",
         [
-            (JPMORGAN, "Vice President", d(y - 14, 7, 14), d(y - 6, 2, 20)),
-            (MORGAN_STANLEY, "Executive Director, Human Capital Operations", d(y - 6, 3, 9), None),
+            (JPMORGAN, "Vice President", ago(5247), ago(2470)),
+            (MORGAN_STANLEY, "Executive Director, Human Capital Operations", ago(2452), None),
         ],
     )
     _person(
@@ -147,28 +152,28 @@ def add_people(w: World) -> None:
         "Brian",
         "Holloway",
         "New York, NY",
-        [(MORGAN_STANLEY, "Associate", d(y - 3, 6, 15), None)],
+        [(MORGAN_STANLEY, "Associate", ago(1259), None)],
     )
     _person(
         w,
         "Carlos",
         "Mendez",
         "Stamford, CT",
-        [("Cobalt Analytics", "Controller", d(y - 4, 2, 1), None)],
+        [("Cobalt Analytics", "Controller", ago(1758), None)],
     )
     _person(
         w,
         "Olivia",
         "Grant",
         "New York, NY",
-        [(MORGAN_STANLEY, "Vice President, Payroll Operations", d(y - 4, 9, 12), None)],
+        [(MORGAN_STANLEY, "Vice President, Payroll Operations", ago(1535), None)],
     )
     _person(
         w,
         "Sarah",
         "Lee",
         "Newark, NJ",
-        [("Brightwater Logistics", "Head of Payroll", d(y - 6, 1, 20), None)],
+        [("Brightwater Logistics", "Head of Payroll", ago(2501), None)],
         tags=["customer"],
     )
     _person(
@@ -186,5 +191,5 @@ def add_people(w: World) -> None:
         "Nathan",
         "Price",
         "New York, NY",
-        [(GOLDMAN, "Analyst", d(y - 1, 7, 7), None)],
+        [(GOLDMAN, "Analyst", ago(506), None)],
     )

@@ -37,9 +37,12 @@ N_CLASSMATES = 230
 
 def build_world(seed: int, anchor: date) -> World:
     w = World(seed, anchor)
+    w.stream("organizations")
     _organizations(w)
     _cases.add_people(w)
+    w.stream("crowd")
     _crowd(w)
+    w.stream("movers")
     _movers(w)
     _stories.add_ties_and_activity(w)
     protected = _protected(w)
@@ -181,6 +184,7 @@ def _third_party(w: World, protected: set[int]) -> None:
             by_org.setdefault(p.job.org, []).append(i)
         for job in p.jobs:
             jobs_by_org.setdefault(job.org, []).append((i, job))
+    w.stream("colleagues")
     for org, members in by_org.items():
         for i in members:
             others = [j for j in members if j != i]
@@ -201,6 +205,7 @@ def _third_party(w: World, protected: set[int]) -> None:
         if i in team:
             continue
         current = p.job
+        w.stream("former", i)
         for job in p.jobs:
             if job.end is None or (current is not None and current.org == job.org):
                 continue
@@ -225,6 +230,7 @@ def _third_party(w: World, protected: set[int]) -> None:
                 )
     pool = [i for i, p in enumerate(w.people) if not p.scripted and i not in protected]
     pool = [i for i in pool if i not in team]
+    w.stream("classmates")
     for _ in range(N_CLASSMATES):
         i, j = w.rng.sample(pool, 2)
         year = w.rng.randint(1995, 2018)

@@ -74,9 +74,11 @@ FRIENDS_HOW = (
 def owner_links(w: World, protected: set[int]) -> list[Link]:
     """Every owner's clients and network ties; the links say what activity to generate."""
     links: list[Link] = []
+    w.stream("accounts")
     accounts = _accounts(w)
     for owner_name, mix in NETWORKS.items():
         owner = w.named[owner_name]
+        w.stream("clients", owner)
         links += _clients(w, owner, accounts[owner], protected)
         links += _network(w, owner, mix, protected)
     return links
@@ -150,6 +152,7 @@ def _network(w: World, owner: int, mix: dict[TieContext, int], protected: set[in
     buyers = [i for i in free if w.people[i].job and is_buyer(w.people[i].jobs[-1].title)]
     past = [j for j in w.people[owner].jobs if j.end is not None]
     for context, count in mix.items():
+        w.stream("network", owner, context.value)
         made = 0
         tries = 0
         while made < count and tries < count * 20:
@@ -222,7 +225,7 @@ def _evidence(
         text = f"{r.choice(FAMILY)} (family contacts group)"
         return PlanEvidence(text, "contacts"), None
     if context == TieContext.friend:
-        year = r.randint(2003, w.anchor.year - 2)
+        year = w.anchor.year - r.randint(2, 23)  # a fixed-size range: same draws any year
         how = r.choice(FRIENDS_HOW)
         p = w.people[i]
         wrote = w.at(w.day_between(w.window_start, w.days_ago(30)), business=False)

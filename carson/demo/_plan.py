@@ -2,8 +2,13 @@
 
 People, organisations and notes are referred to by their position in the world's
 lists; ``_write.py`` maps positions to store ids. Every random choice goes through
-``World.rng`` (one ``random.Random(seed)``), in a fixed order, so the same seed and
-anchor give the same world.
+``World.rng``, in a fixed order, so the same seed and anchor give the same world.
+
+``World.stream(*key)`` switches ``rng`` to a sub-stream of the seed for one phase or
+one entity (``random.Random("7/former/42")``, seeded through SHA-512, never
+``hash()``). Choices that depend on dates (does this job overlap that one?) then
+only reach their own stream, so moving the anchor a day shifts dates without
+reshuffling who knows whom.
 """
 
 from __future__ import annotations
@@ -123,6 +128,10 @@ class World:
         """Named clear cases by name, e.g. ``named["John Jacobs"]``."""
         self.scripted_pairs: set[tuple[int, int]] = set()
         """Owner-contact pairs whose activity is written by hand (membership only)."""
+
+    def stream(self, *key: object) -> None:
+        """Draw from here on from the seed's sub-stream named by ``key``."""
+        self.rng = random.Random("/".join(str(k) for k in (self.seed, *key)))
 
     # ------------------------------------------------------------ dates
 

@@ -16,14 +16,18 @@ from carson.models import Channel, Direction, TieContext
 
 def add_ties_and_activity(w: World) -> None:
     """The hand-written ties, interactions and notes of the clear cases."""
-    _team(w)
-    _john_and_harry(w)
-    _derek(w)
-    _priya_and_rachel(w)
-    _own_ways_into_morgan_stanley(w)
-    _sarah(w)
-    _marcus(w)
-    _nathan(w)
+    for story in (
+        _team,
+        _john_and_harry,
+        _derek,
+        _priya_and_rachel,
+        _own_ways_into_morgan_stanley,
+        _sarah,
+        _marcus,
+        _nathan,
+    ):
+        w.stream("story", story.__name__)
+        story(w)
     n = w.named
     me = n[ME]
     for other in (
