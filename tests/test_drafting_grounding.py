@@ -94,3 +94,13 @@ def test_a_month_a_note_names_is_grounded(demo_store: Store) -> None:
     facts.facts.append(Fact("detail", "John is expecting a baby in January.", "note:1"))
     assert check_grounding(demo_store, facts, "John is expecting a baby in January.").ok
     assert not check_grounding(demo_store, facts, "Let's talk in February.").ok
+
+
+def test_a_name_a_note_gives_in_the_possessive_is_grounded(demo_store: Store) -> None:
+    """A note's "Sam's soccer season" lets a draft say "Hope Sam's season is going well"."""
+    from carson.drafting.facts import Fact
+
+    facts = gather(demo_store, via="John Jacobs", to="Harry Smith")
+    facts.facts.append(Fact("detail", "John coaches Sam's soccer team.", "note:1"))
+    assert check_grounding(demo_store, facts, "Hope Sam's soccer season is going well.").ok
+    assert not check_grounding(demo_store, facts, "Hope Zed's soccer season is going well.").ok

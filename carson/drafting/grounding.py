@@ -176,6 +176,7 @@ def known(store: Store, facts: DraftFacts) -> Known:
     for text in (facts.reason, facts.product or ""):
         fact_words |= set(_WORDS.findall(text.lower()))
         numbers |= {n.rstrip(".,").lower() for n in _NUMBER.findall(text)}
+    fact_words |= {_POSSESSIVE.sub("", w) for w in fact_words}  # "Sam's soccer" names Sam
     words |= fact_words
     years = {d.year for d in dates}
     for fact in facts.facts:
