@@ -167,7 +167,7 @@ async def test_unknown_company_gets_did_you_mean(demo_home: Path) -> None:
         await settle(app, pilot)
         await say(app, pilot, "quickest way into Acme?")
         answer = list(app.screen.query(CarsonMessage))[-1].source
-        assert "Did you mean" in answer and "Acme Medical Partners" in answer
+        assert 'Did you mean "Acme' in answer
         assert not app.screen.query(RouteCard)
 
         await say(app, pilot, "/routes Acme")
@@ -175,7 +175,7 @@ async def test_unknown_company_gets_did_you_mean(demo_home: Path) -> None:
         assert len(errors) == 1
         text = str(errors[0].render())
         assert 'No company called "Acme"' in text
-        assert "Did you mean" in text and "Acme Medical Partners" in text
+        assert 'Did you mean "Acme' in text
         assert "Traceback" not in text
         await say(app, pilot, "/routes Goldman Sachs")
         assert app.screen.query(RouteCard), "the app keeps working after an error"
