@@ -40,7 +40,7 @@ p.model.path = sys.argv[1]
 p.hostnames = ["127.0.0.1"]
 p.port = int(sys.argv[2])
 p.n_ctx = 4096
-p.n_predict = 48
+p.n_predict = 24  # plumbing, not prose: a few tokens prove streaming
 p.use_jinja = sys.argv[3] == "1"
 p.cpuparams.n_threads = 2
 p.cpuparams_batch.n_threads = 2
@@ -123,12 +123,12 @@ def test_a_streamed_turn_through_the_openai_brain(demo_store: Store, server: Loc
     conv = Conversation(_settings(demo_store.home, server.url), demo_store)
     assert conv.brain_label == "openai:smollm2"
     tokens: list[str] = []
-    result = conv.ask("what's the quickest way into Goldman Sachs?", on_token=tokens.append)
+    result = conv.ask("who is Harry Smith?", on_token=tokens.append)
 
     assert result.notice is not None and "can't call tools" in result.notice
     [call] = result.tool_calls
-    assert call.name == "find_routes" and call.ok
-    assert call.result["routes"][0]["hops"][1]["name"] == "John Jacobs"
+    assert call.name == "person_profile" and call.ok
+    assert call.result["company"] == "Goldman Sachs"
     assert len(tokens) > 1, "the answer should arrive in several streamed chunks"
     assert result.answer.strip()
     assert "".join(tokens).strip() == result.answer.strip()
@@ -136,7 +136,6 @@ def test_a_streamed_turn_through_the_openai_brain(demo_store: Store, server: Loc
 
 class ToolChoice(BaseModel):
     tool: Literal["find_routes", "person_profile", "how_do_i_know", "search_notes"]
-    target: str
 
 
 def test_json_schema_output_is_constrained_to_the_schema(
@@ -146,7 +145,7 @@ def test_json_schema_output_is_constrained_to_the_schema(
     chooser = structured.with_structured_output(ToolChoice, method="json_schema")
     choice = chooser.invoke(
         "Pick the tool for: show me the quickest way into Goldman Sachs. "
-        'Answer as JSON like {"tool": "find_routes", "target": "Goldman Sachs"}.'
+        'Answer as JSON like {"tool": "find_routes"}.'
     )
     assert isinstance(choice, ToolChoice)
     assert choice.tool in ("find_routes", "person_profile", "how_do_i_know", "search_notes")
