@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -152,7 +153,7 @@ def _outcome(r: dict[str, Any]) -> str:
     return f"Logged {r['outcome'].replace('_', ' ')} for {path}.{pred} Future odds learn from it."
 
 
-COMPOSERS = {
+COMPOSERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "find_routes": _routes,
     "how_do_i_know": lambda r: _routes(r, know=True),
     "person_profile": _profile,
