@@ -19,6 +19,7 @@ from carson.ingest import _text, detect
 from carson.ingest.apply import Importer
 from carson.ingest.records import (
     ContactRecord,
+    ExportInfo,
     InteractionRecord,
     NoteRecord,
     Problem,
@@ -204,6 +205,9 @@ def _apply(
     for n, rec in enumerate(records):
         if isinstance(rec, Problem):
             imp.problem(rec)
+            continue
+        if isinstance(rec, ExportInfo):
+            imp.as_of = rec.as_of
             continue
         good += 1
         try:

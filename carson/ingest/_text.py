@@ -52,6 +52,8 @@ def clean(value: object) -> str:
     if value is None:
         return ""
     text = str(value)
+    if text.isascii() and text.isprintable():  # the common case: nothing to strip
+        return text if "  " not in text and text.strip() == text else " ".join(text.split())
     if "\x1b" in text:
         text = _ANSI.sub("", text)
     text = text.translate(_BIDI)

@@ -43,14 +43,26 @@ class EntityIndex:
                 self.org_ids.setdefault(normalize_org(label), org.id)
             self.org_key_of[org.id] = normalize_org(org.name)
         self.orgs_of: dict[int, set[int]] = defaultdict(set)
-        for emp in store.employments():
-            self.orgs_of[emp.person_id].add(emp.org_id)
+        # (name key, org id) -> people: name + organisation matches without scanning namesakes
+        self.by_name_org: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for _eid, pid, oid, *_ in store.employment_rows():
+            self.add_job(pid, oid)
 
     # ------------------------------------------------------------- keeping in step
 
     def add_name(self, pid: int, name: str) -> None:
         self.name_of[pid] = name
         self.by_name[normalize(name)].append(pid)
+
+    def add_job(self, pid: int, oid: int) -> None:
+        """Someone works (or worked) at an organisation."""
+        orgs = self.orgs_of[pid]
+        if oid in orgs:
+            return
+        orgs.add(oid)
+        name = self.name_of.get(pid)
+        if name is not None:
+            self.by_name_org[(normalize(name), oid)].append(pid)
 
     def add_ident(self, pid: int, kind: str, value: str) -> None:
         self.by_ident[(kind, value)] = pid
@@ -92,12 +104,16 @@ class EntityIndex:
                 pid = self.by_ident.get((kind, v))
                 if pid is not None:
                     return pid, kind
-        same = [p for p in self.by_name.get(normalize(name), []) if not self.conflicts(p, urls)]
-        if not same:
+        key = normalize(name)
+        if organization is not None:
+            oid = self.org_id(organization)
+            if oid is None:
+                return None, None
+            for pid in self.by_name_org.get((key, oid), ()):
+                if not self.conflicts(pid, urls):
+                    return pid, "name+org"
             return None, None
-        oid = self.org_id(organization) if organization else None
-        for pid in same:
-            orgs = self.orgs_of.get(pid, set())
-            if (oid is not None and oid in orgs) or (organization is None and not orgs):
+        for pid in self.by_name.get(key, ()):
+            if not self.orgs_of.get(pid) and not self.conflicts(pid, urls):
                 return pid, "name+org"
         return None, None

@@ -15,12 +15,20 @@ import io
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache, partial
 from pathlib import Path
 
 from carson.errors import ImportFormatError
 from carson.ingest import _text
-from carson.ingest.records import ContactRecord, InteractionRecord, Party, Problem, Record
+from carson.ingest.records import (
+    ContactRecord,
+    ExportInfo,
+    InteractionRecord,
+    Party,
+    Problem,
+    Record,
+)
 from carson.models import Channel, Direction, TieContext
 
 csv.field_size_limit(10_000_000)
@@ -61,7 +69,15 @@ def _rows(text: str, start: int) -> Iterator[tuple[int, list[str]]]:
         ) from exc
 
 
-def parse_connections(text: str, file: str) -> Iterator[Record]:
+def parse_connections(text: str, file: str, exported: date | None = None) -> Iterator[Record]:
+    """Contacts, after an ``ExportInfo`` dated ``exported`` or else the newest Connected On."""
+    records = list(_connections(text, file))
+    dates = [r.connected_on for r in records if isinstance(r, ContactRecord) and r.connected_on]
+    yield ExportInfo(as_of=exported or (max(dates) if dates else None))
+    yield from records
+
+
+def _connections(text: str, file: str) -> Iterator[Record]:
     lines = text.splitlines()
     start = _header_index(lines, ("first name", "last name"))
     if start is None:
@@ -77,24 +93,33 @@ def parse_connections(text: str, file: str) -> Iterator[Record]:
         if key and key not in cols:
             cols[key] = i
 
-    def cell(cells: list[str], key: str) -> str:
-        i = cols.get(key)
-        return cells[i] if i is not None and i < len(cells) else ""
+    width = len(header)
+    at = {k: cols.get(k, width) for k in _CONNECTION_COLS.values()}
+    i_first, i_last, i_url, i_mail = at["first"], at["last"], at["url"], at["email"]
+    i_company, i_position, i_connected = at["company"], at["position"], at["connected"]
+    pad = [""] * width
+    clean = _text.clean
 
     for line, cells in rows:
-        if not any(c.strip() for c in cells):
+        # exactly one cell per column, then "" for a column the file lacks
+        if len(cells) != width:
+            cells = (cells + pad)[:width]
+        cells.append("")
+        if not any(cells):
             continue
-        first, last = _text.clean(cell(cells, "first")), _text.clean(cell(cells, "last"))
-        name = " ".join(p for p in (first, last) if p)
-        url = _text.url(cell(cells, "url"))
-        mail = _text.email(cell(cells, "email"))
+        first, last = clean(cells[i_first]), clean(cells[i_last])
+        if not (first or last or any(c.strip() for c in cells)):
+            continue
+        name = f"{first} {last}" if first and last else first or last
+        url = _text.url(cells[i_url])
+        mail = _text.email(cells[i_mail])
         if not name:
             if url or mail:
                 name = (mail or "").split("@")[0] or (url or "").rstrip("/").rsplit("/", 1)[-1]
             else:
                 yield Problem(file, "no name, profile URL or email (a hidden profile?)", line=line)
                 continue
-        raw_date = cell(cells, "connected").strip()
+        raw_date = cells[i_connected].strip()
         connected = _text.parse_date(raw_date)
         if raw_date and connected is None:
             yield Problem(
@@ -103,7 +128,7 @@ def parse_connections(text: str, file: str) -> Iterator[Record]:
                 line,
                 warning=True,
             )
-        company = _text.clean(cell(cells, "company")) or None
+        company = clean(cells[i_company]) or None
         yield ContactRecord(
             name=name,
             first_name=first or None,
@@ -112,16 +137,19 @@ def parse_connections(text: str, file: str) -> Iterator[Record]:
             emails=[mail] if mail else [],
             urls=[url] if url else [],
             organization=company,
-            title=_text.clean(cell(cells, "position")) or None if company else None,
+            title=clean(cells[i_position]) or None if company else None,
             connected_on=connected,
             tie_context=TieContext.linkedin,
-            evidence=(
-                f"Connected on LinkedIn on {connected:%d %b %Y}"
-                if connected
-                else "Connected on LinkedIn"
-            ),
+            evidence=_connected_text(connected),
             line=line,
         )
+
+
+@lru_cache(maxsize=8192)
+def _connected_text(connected: date | None) -> str:
+    if connected is None:
+        return "Connected on LinkedIn"
+    return f"Connected on LinkedIn on {connected:%d %b %Y}"
 
 
 def _when(value: str) -> datetime | None:
@@ -263,5 +291,17 @@ def parse_zip(path: Path) -> Iterator[tuple[str, Iterator[Record]]]:
             )
         for base, parser in parsers.items():
             if base in members:
+                info = zf.getinfo(members[base])
+                if base == "connections.csv":
+                    # the export's own date: when LinkedIn wrote the file
+                    parser = partial(parse_connections, exported=_zip_date(info))
                 text, _ = _text.decode(zf.read(members[base]))
                 yield f"{path.name}:{members[base]}", parser(text, f"{path.name}:{members[base]}")
+
+
+def _zip_date(info: zipfile.ZipInfo) -> date | None:
+    try:
+        stamp = date(*info.date_time[:3])
+    except ValueError:
+        return None
+    return stamp if stamp.year > 1980 else None

@@ -95,6 +95,8 @@ class InteractionRecord:
     summary: str | None = None
     direction: Direction | None = None
     """Fixed by the parser when it knows; else worked out from the owner's addresses."""
+    is_list: bool = False
+    """Mailing-list traffic: its recipients are not evidence that people know each other."""
     line: int | None = None
     record: int | None = None
 
@@ -122,4 +124,12 @@ class NoteRecord:
     record: int | None = None
 
 
-Record = ContactRecord | InteractionRecord | TieRecord | NoteRecord | Problem
+@dataclass
+class ExportInfo:
+    """What a parser learns about the whole file before its records (comes first)."""
+
+    as_of: date | None = None
+    """When the export was made: evidence older than what is stored never overrides it."""
+
+
+Record = ExportInfo | ContactRecord | InteractionRecord | TieRecord | NoteRecord | Problem

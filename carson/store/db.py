@@ -1028,3 +1028,156 @@ class Store:
             " FROM notes n JOIN note_people p ON p.note_id = n.id"
             " GROUP BY n.id HAVING count(*) >= 2 ORDER BY n.id"
         )
+
+    # ------------------------------------------- imports: flat reads, batched writes
+
+    _BULK_IDS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "employments": ("id", "person_id", "org_id", "title", "start", "end", "current",
+                        "source", "seen"),
+        "interactions": ("id", "at", "channel", "direction", "subject", "summary", "source",
+                         "source_id"),
+        "interaction_people": ("interaction_id", "person_id", "position"),
+    }
+
+    def max_ids(self) -> dict[str, int]:
+        """Highest row id of people, employments and interactions (imports assign the next)."""
+        return {
+            t: int(self.db.execute(f"SELECT COALESCE(MAX(id), 0) FROM {t}").fetchone()[0])
+            for t in ("people", "employments", "interactions")
+        }
+
+    def bulk_insert_ids(self, table: str, rows: list[tuple[object, ...]]) -> None:
+        """Insert many rows whose ids the caller assigned (columns as in ``_BULK_IDS``)."""
+        self._require_tx()
+        cols = ", ".join(f'"{c}"' for c in self._BULK_IDS[table])
+        marks = ", ".join("?" * len(self._BULK_IDS[table]))
+        self.db.executemany(
+            f"INSERT INTO {table} ({cols}) VALUES ({marks})",
+            rows,
+        )
+
+    def person_rows(self) -> list[tuple[Any, ...]]:
+        """(id, first_name, last_name, birthday, location, tags JSON, source) of everyone."""
+        return self._tuples(
+            "SELECT id, first_name, last_name, birthday, location, tags, source FROM people"
+        )
+
+    def employment_rows(self) -> list[tuple[Any, ...]]:
+        """(id, person id, org id, title, current, source, seen) of every job, in id order.
+
+        ``seen`` is the date of the newest export that stated the job (imports set it).
+        """
+        return self._tuples(
+            "SELECT id, person_id, org_id, title, current, source, seen FROM employments"
+            " ORDER BY id"
+        )
+
+    def update_employments(self, rows: list[tuple[object, ...]]) -> None:
+        """Set title, end, current and seen of jobs: rows of (title, end, current, seen, id)."""
+        self._require_tx()
+        self.db.executemany(
+            'UPDATE employments SET title = ?, "end" = ?, current = ?, seen = ? WHERE id = ?',
+            rows,
+        )
+
+    def field_source_rows(self, field: str) -> list[tuple[int, str | None, str]]:
+        """(person id, value, source) of one provenance field for everyone."""
+        cur = self.db.cursor()
+        cur.row_factory = None
+        return cur.execute(
+            "SELECT person_id, value, source FROM field_sources WHERE field = ?", (field,)
+        ).fetchall()
+
+    def upsert_field_sources(self, rows: list[tuple[object, ...]]) -> None:
+        """Record (person id, field, value, source) provenance rows, replacing older values."""
+        self._require_tx()
+        self.db.executemany(
+            "INSERT INTO field_sources (person_id, field, value, source) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (person_id, field, source) DO UPDATE SET value = excluded.value",
+            rows,
+        )
+
+    def tie_rows_of(self, pid: int) -> list[tuple[int, int, str, str]]:
+        """(a, b, context, evidence JSON) of every tie that involves one person."""
+        cur = self.db.cursor()
+        cur.row_factory = None
+        return cur.execute(
+            "SELECT a, b, context, evidence FROM ties WHERE a = ? UNION ALL"
+            " SELECT a, b, context, evidence FROM ties WHERE b = ?",
+            (pid, pid),
+        ).fetchall()
+
+    def tie_evidence(self, a: int, b: int, context: str) -> str | None:
+        """The evidence JSON of one tie (``a < b``), or None when there is no such tie."""
+        row = self.db.execute(
+            "SELECT evidence FROM ties WHERE a = ? AND b = ? AND context = ?", (a, b, context)
+        ).fetchone()
+        return row[0] if row else None
+
+    def upsert_ties(self, rows: list[tuple[object, ...]]) -> None:
+        """Insert ties, or append their one piece of evidence to the stored tie if it lacks it.
+
+        Rows as ``_BULK["ties"]`` with ``evidence`` a one-element JSON list and ``a < b``.
+        """
+        self._require_tx()
+        self.db.executemany(
+            "INSERT INTO ties (a, b, context, source, owner_id, since, evidence, strength)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (a, b, context) DO UPDATE SET"
+            " evidence = json_insert(ties.evidence, '$[#]',"
+            "  json_extract(excluded.evidence, '$[0]')),"
+            " since = COALESCE(ties.since, excluded.since),"
+            " owner_id = COALESCE(ties.owner_id, excluded.owner_id)"
+            " WHERE NOT EXISTS (SELECT 1 FROM json_each(ties.evidence) e"
+            "  WHERE e.value = json_extract(excluded.evidence, '$[0]'))",
+            rows,
+        )
+
+    def set_tie_evidence(self, rows: list[tuple[object, ...]]) -> None:
+        """Replace the evidence JSON of stored ties: rows of (evidence, a, b, context)."""
+        self._require_tx()
+        self.db.executemany(
+            "UPDATE ties SET evidence = ? WHERE a = ? AND b = ? AND context = ?", rows
+        )
+
+    def known_source_ids(self, source_ids: list[str]) -> set[str]:
+        """Which of these interaction source ids are already stored."""
+        out: set[str] = set()
+        for start in range(0, len(source_ids), 500):
+            chunk = source_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.update(
+                r[0]
+                for r in self.db.execute(
+                    f"SELECT source_id FROM interactions WHERE source_id IN ({marks})", chunk
+                )
+            )
+        return out
+
+    def add_pair_candidates(self, interaction_ids: list[int]) -> None:
+        """Remember interactions whose participants may know each other (a scratch table)."""
+        self._require_tx()
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS pair_candidates (id INTEGER PRIMARY KEY)")
+        self.db.executemany(
+            "INSERT OR IGNORE INTO pair_candidates (id) VALUES (?)",
+            [(i,) for i in interaction_ids],
+        )
+
+    def pair_totals(self) -> Iterator[tuple[int, int, int, str, str | None, str]]:
+        """(a, b, count, latest at, its subject, its channel) over remembered interactions.
+
+        Counts every pair of participants besides the owner (position 0), ``a < b``; the
+        scratch table is emptied once the rows have been read.
+        """
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS pair_candidates (id INTEGER PRIMARY KEY)")
+        cur = self.db.cursor()
+        cur.row_factory = None
+        yield from cur.execute(
+            "SELECT p1.person_id, p2.person_id, count(*), max(i.at), i.subject, i.channel"
+            " FROM pair_candidates c"
+            " JOIN interactions i ON i.id = c.id"
+            " JOIN interaction_people p1 ON p1.interaction_id = c.id AND p1.position > 0"
+            " JOIN interaction_people p2 ON p2.interaction_id = c.id AND p2.position > 0"
+            "  AND p2.person_id > p1.person_id"
+            " GROUP BY p1.person_id, p2.person_id"
+        )
+        self.db.execute("DELETE FROM pair_candidates")

@@ -174,7 +174,16 @@ def m002_ingest_provenance_and_merges(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [m001_initial, m002_ingest_provenance_and_merges]
+def m003_employment_seen(db: sqlite3.Connection) -> None:
+    """The date of the newest export that stated a job, so older exports never undo it."""
+    _run_script(db, "ALTER TABLE employments ADD COLUMN seen TEXT;")
+
+
+MIGRATIONS: list[Migration] = [
+    m001_initial,
+    m002_ingest_provenance_and_merges,
+    m003_employment_seen,
+]
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:
