@@ -51,3 +51,22 @@ def test_a_damaged_file_is_a_clear_error(carson_home: Path) -> None:
     s.path.write_text("{not json")
     with pytest.raises(UsageError, match="damaged"):
         s.load()
+
+
+def test_long_sessions_are_trimmed_at_a_request(
+    carson_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from carson.agent import session
+
+    monkeypatch.setattr(session, "MAX_MESSAGES", 5)
+    turn = [
+        HumanMessage(content="q"),
+        AIMessage(content="", tool_calls=[{"name": "help_first", "args": {}, "id": "c"}]),
+        ToolMessage(content="r", tool_call_id="c", name="help_first"),
+        AIMessage(content="a"),
+    ]
+    s = Session(carson_home, "long")
+    s.save(turn * 3)
+    loaded = s.load()
+    assert len(loaded) <= 5
+    assert isinstance(loaded[0], HumanMessage)

@@ -11,7 +11,12 @@ import os
 import re
 from pathlib import Path
 
-from langchain_core.messages import BaseMessage, messages_from_dict, messages_to_dict
+from langchain_core.messages import (
+    BaseMessage,
+    HumanMessage,
+    messages_from_dict,
+    messages_to_dict,
+)
 
 from carson import locations
 from carson.errors import UsageError
@@ -47,7 +52,11 @@ class Session:
 
     def save(self, messages: list[BaseMessage]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        messages = messages[-MAX_MESSAGES:]
+        if len(messages) > MAX_MESSAGES:
+            messages = messages[-MAX_MESSAGES:]
+            # start at a request, never between a tool call and its result
+            first = next((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), 0)
+            messages = messages[first:]
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(
             json.dumps({"version": 1, "messages": messages_to_dict(messages)}, ensure_ascii=False),
