@@ -74,7 +74,7 @@ class ChatScreen(Screen[None]):
         except Exception as exc:  # shown in the chat; the app keeps running
             from carson.tui.manager import ErrorInfo
 
-            self.app.call_from_thread(self._show_error, ErrorInfo.of(exc))
+            self.app.call_from_thread(self._show_error, ErrorInfo.of(exc))  # type: ignore[arg-type]  # textual types async callbacks as Never
             return
         self.app.call_from_thread(self.show_status, status)
         try:
@@ -82,7 +82,7 @@ class ChatScreen(Screen[None]):
         except Exception as exc:
             from carson.tui.manager import ErrorInfo
 
-            self.app.call_from_thread(self._show_error, ErrorInfo.of(exc))
+            self.app.call_from_thread(self._show_error, ErrorInfo.of(exc))  # type: ignore[arg-type]  # textual types async callbacks as Never
 
     def show_status(self, status: Status) -> None:
         self.last_status = status
@@ -93,12 +93,12 @@ class ChatScreen(Screen[None]):
         thinking = self.query_one(Thinking)
         reply = self.manager.handle(
             text,
-            on_token=lambda t: self.app.call_from_thread(self._append_token, t),
+            on_token=lambda t: self.app.call_from_thread(self._append_token, t),  # type: ignore[arg-type]  # textual types async callbacks as Never
             on_tool=lambda name: self.app.call_from_thread(thinking.tool, name),
         )
         refresh = any(c.get("name") == "log_note" for c in reply.tool_calls)
         status = self.manager.status() if refresh else None
-        self.app.call_from_thread(self.show_reply, reply)
+        self.app.call_from_thread(self.show_reply, reply)  # type: ignore[arg-type]  # textual types async callbacks as Never
         if status is not None:
             self.app.call_from_thread(self.show_status, status)
 

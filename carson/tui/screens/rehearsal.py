@@ -81,9 +81,9 @@ class RehearsalScreen(Screen[None]):
         try:
             turn = self.manager.rehearsal_reply(line)
         except Exception as exc:
-            self.app.call_from_thread(self._show, None, ErrorInfo.of(exc))
+            self.app.call_from_thread(self._show, None, ErrorInfo.of(exc))  # type: ignore[arg-type]  # textual types async callbacks as Never
             return
-        self.app.call_from_thread(self._show, turn, None)
+        self.app.call_from_thread(self._show, turn, None)  # type: ignore[arg-type]  # textual types async callbacks as Never
 
     async def _show(self, turn: RehearsalTurn | None, error: ErrorInfo | None) -> None:
         self.busy = False
