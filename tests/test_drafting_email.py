@@ -134,3 +134,10 @@ def test_a_route_stands_in_for_names(demo_store: Store) -> None:
     route = Route(hops=hops, probability=0.4, low=0.3, high=0.5, summary="via John")
     d = draft_email(demo_store, route=route, save=False)
     assert (d.via, d.to) == ROUTES[0]
+
+
+@pytest.mark.parametrize(("via", "to"), ROUTES[:3])  # the demo's named clear cases
+def test_a_short_reason_still_makes_120_words(demo_store: Store, via: str, to: str) -> None:
+    email = draft_email(demo_store, via=via, to=to, reason="a quick question", save=False)
+    assert WORDS_MIN <= word_count(email.body) <= WORDS_MAX, email.body
+    assert email.grounding.ok, email.grounding.flagged

@@ -132,7 +132,7 @@ def compose(facts: DraftFacts) -> EmailText:
         if word_count(body) > WORDS_MAX and optional:
             paras = [[x for x in p if x != optional] for p in paras]
             body = _assemble(greet, paras, sign, facts.me_first)
-    pads = ([] if out else [pick("easy.out", 6)]) + [pick("pad", 9)]
+    pads = ([] if out else [pick("easy.out", 6)]) + [pick("pad", 9), pick("pad.more", 10)]
     while word_count(body) < WORDS_MIN and pads:
         paras[-1].insert(-1, pads.pop(0))
         body = _assemble(greet, paras, sign, facts.me_first)
