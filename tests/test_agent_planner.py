@@ -68,9 +68,12 @@ def test_follow_ups_resolve_from_context(demo_store: Store) -> None:
     draft = conv.ask("draft the email for the second route")
     [call] = draft.tool_calls
     assert call.args == {"route_index": 2}
-    assert call.ok, call.result
-    routes = conv.agent.ctx.recent_routes
-    assert call.result["draft"]["via"] == routes[1].hops[1].name
+    second_route = conv.agent.ctx.recent_routes[1]
+    if len(second_route.hops) >= 3:
+        assert call.ok, call.result
+        assert call.result["draft"]["via"] == second_route.hops[1].name
+    else:  # a direct route: nobody to ask for an intro, and the tool says so
+        assert not call.ok and "directly" in call.result["error"]
 
 
 def test_unknown_names_get_did_you_mean_not_a_guess(demo_store: Store) -> None:
