@@ -307,3 +307,19 @@ def test_exclusions_apply_to_alumni_routes(world: World, store: Store) -> None:
         store, target_company="Goldman Sachs", now=NOW, alumni=5, exclude=["Marcus Chen"]
     )
     assert "Marcus Chen" not in {h.name for r in by_alumnus for h in r.hops}
+
+
+def test_title_filtered_routes_do_not_step_through_other_staff(world: World, store: Store) -> None:
+    with store.write():
+        # Derek (a Goldman associate) knows the MD well; John is the only outside way in.
+        world.tie("Derek Lawson", "Harry Smith", TieContext.friend)
+        world.talk("Derek Lawson", "Harry Smith", 2, Channel.meeting, times=8)
+        world.talk("Sam Seller", "Derek Lawson", 3, Channel.meeting, times=8)
+    derek = world.ids["Derek Lawson"]
+    unfiltered = find_routes(store, target_company="Goldman Sachs", now=NOW, alumni=0, k=10)
+    assert all(derek not in r.path[:-1] for r in unfiltered)
+    filtered = find_routes(
+        store, target_company="Goldman Sachs", title_filter="Managing", now=NOW, alumni=0, k=10
+    )
+    assert filtered and all(r.hops[-1].name == "Harry Smith" for r in filtered)
+    assert all(derek not in r.path for r in filtered)

@@ -257,7 +257,10 @@ def find_routes(
         if person.id == net.me_id:
             raise UsageError("That's you.", "Name someone else to route to.")
         targets = [person.id]
-    found = _search(net, targets, k=k, max_hops=max_hops, blocked=blocked, via_team=via_team)
+    # A route ends at the first target-company employee it reaches: with a title filter the
+    # other employees are stepping stones no route may use (they are not targets either).
+    own_blocked = blocked | (set(net.staff.get(org.id or -1, ())) - set(targets) if org else set())
+    found = _search(net, targets, k=k, max_hops=max_hops, blocked=own_blocked, via_team=via_team)
     routes = [_route(net, f, cal, org=org) for f in found]
     alumni_routes: list[Route] = []
     if org is not None and alumni > 0:
@@ -281,7 +284,7 @@ def find_routes(
                 for f in af
             ]
     if not routes and not alumni_routes:
-        raise _no_route(net, targets, org, target_person, max_hops, via_team, blocked)
+        raise _no_route(net, targets, org, target_person, max_hops, via_team, own_blocked)
     return _rank(routes) + _rank(alumni_routes)
 
 
