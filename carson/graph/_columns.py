@@ -14,6 +14,7 @@ from datetime import datetime
 
 import numpy as np
 
+from carson.graph._search import sort_order
 from carson.graph.weights import GraphWeights
 from carson.models import TieContext
 
@@ -127,6 +128,28 @@ def _expand(counts: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndar
     return seg, starts[seg] + (np.arange(seg.size) - first[seg])
 
 
+def _unique(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and each element's index into them (sort-based: numpy's
+    hash-based ``unique`` is pathologically slow on large int64 arrays)."""
+    order = sort_order(x)
+    s = x[order]
+    flag = np.empty(s.size, dtype=bool)
+    flag[:1] = True
+    np.not_equal(s[1:], s[:-1], out=flag[1:])
+    inv = np.empty(x.size, dtype=np.int64)
+    inv[order] = np.cumsum(flag) - 1
+    return s[flag], inv
+
+
+def _age(now_s: float, t: np.ndarray) -> np.ndarray:
+    """Days from Unix seconds ``t`` to now (never negative)."""
+    return np.maximum(0.0, now_s - t.astype(np.float64)) / 86400.0
+
+
+def _half(days: np.ndarray, half_life: float) -> np.ndarray:
+    return np.exp2(days * (-1.0 / half_life))
+
+
 def _group_max(n: int, inv: np.ndarray, vals: np.ndarray) -> np.ndarray:
     out = np.full(n, _NONE, dtype=np.int64)
     np.maximum.at(out, inv, vals)
@@ -173,20 +196,20 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
         return np.minimum(x, y).astype(np.int64) * base + np.maximum(x, y)
 
     kt, koo, kco = keys(sig.tie_a, sig.tie_b), keys(oo_x, oo_y), keys(cx, cy)
-    uniq, inv = np.unique(np.concatenate([kt, koo, kco]), return_inverse=True)
+    uniq, inv = _unique(np.concatenate([kt, koo, kco]))
     n = uniq.size
     inv_t, inv_oo, inv_co = np.split(inv, [kt.size, kt.size + koo.size])
     pa, pb = uniq // base, uniq % base
 
-    # Activity: recency x volume x reciprocity x channel, plus co-presence.
+    # Activity: recency x volume x reciprocity x channel, plus co-presence. Powers and logs
+    # are costly, so they run only over the pairs that need them.
     has_tie = np.bincount(inv_t, minlength=n) > 0
     at_oo = sig.it_at[oo]
     ch_oo = sig.it_channel[oo]
     dir_oo = sig.it_dir[oo]
     chw = np.array([w.channel_weight.get(c, 0.4) for c in sig.channels])
-    decay = 0.5 ** (np.maximum(0.0, now_s - at_oo) / 86400.0 / hl)
     count = np.bincount(inv_oo, minlength=n)
-    weighted = np.bincount(inv_oo, weights=chw[ch_oo] * decay, minlength=n)
+    weighted = np.bincount(inv_oo, weights=chw[ch_oo] * _half(_age(now_s, at_oo), hl), minlength=n)
     outbound = np.bincount(inv_oo, weights=dir_oo == 1, minlength=n)
     inbound = np.bincount(inv_oo, weights=dir_oo == 2, minlength=n)
     mutual = np.bincount(inv_oo, weights=dir_oo == 0, minlength=n)
@@ -198,24 +221,25 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     co_meet = np.bincount(inv_co, weights=co_meet_row, minlength=n)
     co_thr = np.bincount(inv_co, weights=~co_meet_row, minlength=n)
     co_last = _group_max(n, inv_co, sig.it_at[cg])
+    del at_oo, ch_oo, dir_oo, inv_oo, inv_co
 
-    def age(t: np.ndarray) -> np.ndarray:
-        return np.maximum(0.0, now_s - t.astype(np.float64)) / 86400.0
-
-    has_act = count > 0
-    volume = np.minimum(1.0, np.log1p(weighted) / np.log1p(w.volume_saturation))
-    two_way = (mutual > 0) | ((outbound > 0) & (inbound > 0))
+    activity = np.zeros(n)
+    act = np.flatnonzero(count)
+    volume = np.minimum(1.0, np.log1p(weighted[act]) / np.log1p(w.volume_saturation))
+    two_way = (mutual[act] > 0) | ((outbound[act] > 0) & (inbound[act] > 0))
     recip = np.where(two_way, 1.0, w.one_way_factor)
-    activity = np.where(
-        has_act, w.activity_weight * np.sqrt(0.5 ** (age(last_oo) / hl) * volume) * recip, 0.0
-    )
+    recency = _half(_age(now_s, last_oo[act]), hl)
+    activity[act] = w.activity_weight * np.sqrt(recency * volume) * recip
+    has_act = count > 0
     has_co = (co_meet + co_thr) > 0
-    co_vol = np.minimum(1.0, np.log1p(co_meet + 0.5 * co_thr) / np.log1p(10))
-    co_part = w.co_presence_weight * 0.5 ** (age(co_last) / hl) * co_vol
-    activity = np.where(has_co, 1 - (1 - activity) * (1 - co_part), activity)
+    co = np.flatnonzero(has_co)
+    co_vol = np.minimum(1.0, np.log1p(co_meet[co] + 0.5 * co_thr[co]) / np.log1p(10))
+    co_part = w.co_presence_weight * _half(_age(now_s, co_last[co]), hl) * co_vol
+    activity[co] = 1 - (1 - activity[co]) * (1 - co_part)
     last = np.where(has_act, last_oo, _NONE)
     last = np.where(has_co & (~has_act | (co_last > last)), co_last, last)
     has_last = has_act | has_co
+    del weighted, outbound, inbound, mutual, last_oo, co_last, volume, recency, co_vol
 
     # Colleague overlap at a shared employer (longest overlap, first found on ties).
     col_months, col_end = _overlaps(sig, pa, pb, today)
@@ -224,9 +248,10 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
         1.0, np.maximum(col_months, 0) / w.colleague_overlap_months
     )
 
-    # Context part: best base, each further distinct context adds 30 % of its base.
+    # Context part: best base b1, each further distinct context adds 30 % of its base:
+    # 1 - ctx = (1 - b1) * prod(1 - 0.3 b) over the others.
     nc = len(CONTEXTS)
-    dk = np.unique(inv_t.astype(np.int64) * nc + sig.tie_ctx)
+    dk, _ = _unique(inv_t.astype(np.int64) * nc + sig.tie_ctx)
     d_pair, d_ctx = dk // nc, (dk % nc).astype(np.int64)
     tie_col = np.zeros(n, dtype=bool)
     tie_col[d_pair[d_ctx == _COLLEAGUE]] = True
@@ -239,16 +264,22 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     )
     b1 = np.zeros(n)
     np.maximum.at(b1, e_pair, e_base)
-    logs = np.bincount(e_pair, weights=np.log1p(-0.3 * e_base), minlength=n)
+    prod = np.ones(n)
+    np.multiply.at(prod, e_pair, 1 - 0.3 * e_base)
     has_ctx = has_tie | has_col
-    ctx = np.where(has_ctx, 1 - (1 - b1) * np.exp(logs - np.log1p(-0.3 * b1)), 0.0)
+    ctx = np.where(has_ctx, 1 - (1 - b1) * (prod / (1 - 0.3 * b1)), 0.0)
+    del dk, d_pair, d_ctx, e_pair, e_base, b1, prod, bonus_base, col_bonus
 
     # Strongest context: highest base, earliest stored tie on equal bases; colleague overlap
     # after the ties; co-presence or a fallback only when nothing else is known.
-    order = np.lexsort((np.arange(kt.size), -cbase[sig.tie_ctx], inv_t))
-    firsts = order[np.r_[True, inv_t[order][1:] != inv_t[order][:-1]]] if kt.size else order
     primary = np.full(n, -1, dtype=np.int64)
-    primary[inv_t[firsts]] = sig.tie_ctx[firsts]
+    if kt.size:
+        rank = np.unique(-cbase, return_inverse=True)[1].astype(np.int64)
+        m = np.int64(kt.size)
+        best = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(best, inv_t, rank[sig.tie_ctx] * m + np.arange(kt.size))
+        tied = best < np.iinfo(np.int64).max
+        primary[tied] = sig.tie_ctx[best[tied] % m]
     tie_best = np.where(primary >= 0, cbase[np.maximum(primary, 0)], -1.0)
     primary = np.where(add_col & (cbase[_COLLEAGUE] > tie_best), _COLLEAGUE, primary)
     co_ctx = np.where(
@@ -263,17 +294,13 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
 
     # Quiet ties fade toward the context floor.
     floor = w.context_floor
-    past_col = has_col & (col_end < today)
-    since_end = np.where(past_col, (today - col_end).astype(np.float64), 0.0)
-    fade = np.where(
-        has_last,
-        floor + (1 - floor) * 0.5 ** (age(last) / hl),
-        np.where(
-            past_col,
-            w.context_no_contact * (floor + (1 - floor) * 0.5 ** (since_end / hl)),
-            w.context_no_contact,
-        ),
-    )
+    fade = np.full(n, w.context_no_contact)
+    lst = np.flatnonzero(has_last)
+    last_age = _age(now_s, last[lst])
+    fade[lst] = floor + (1 - floor) * _half(last_age, hl)
+    past = np.flatnonzero(~has_last & has_col & (col_end < today))
+    since_end = (today - col_end[past]).astype(np.float64)
+    fade[past] = w.context_no_contact * (floor + (1 - floor) * _half(since_end, hl))
     ctx = ctx * fade
 
     # Notes that mention both people.
@@ -286,7 +313,8 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     strength = 1 - (1 - ctx) * (1 - activity)
     strength = np.minimum(1.0, strength + note_part * (1 - strength))
     strength = np.round(np.clip(strength, 0.0, 1.0), 6)
-    stale = np.where(has_last, age(last) > w.stale_days, ~has_tie)
+    stale = ~has_tie
+    stale[lst] = last_age > w.stale_days
     return Scored(a=pa, b=pb, strength=strength, context=primary, stale=stale, base=base, keys=uniq)
 
 
@@ -299,13 +327,14 @@ def _overlaps(
     end = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     if n == 0 or sig.emp_person.size == 0:
         return months, end
-    order = np.argsort(sig.emp_person, kind="stable")
-    people = sig.emp_person[order]
+    order = sort_order(sig.emp_person)
+    size = int(max(sig.emp_person.max(), pa.max(), pb.max())) + 1
+    first = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(np.bincount(sig.emp_person, minlength=size), out=first[1:])
 
     def jobs_of(pids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        lo = np.searchsorted(people, pids, "left")
-        hi = np.searchsorted(people, pids, "right")
-        seg, item = _expand(hi - lo, lo)
+        lo = first[pids]
+        seg, item = _expand(first[pids + 1] - lo, lo)
         return seg, order[item]
 
     pair, x = jobs_of(pa)
@@ -324,8 +353,12 @@ def _overlaps(
     mon = np.maximum(
         0, hi.astype("datetime64[M]").astype(np.int64) - lo.astype("datetime64[M]").astype(np.int64)
     )
-    best = np.lexsort((np.arange(pair.size), -mon, pair))
-    keep = best[np.r_[True, pair[best][1:] != pair[best][:-1]]] if best.size else best
-    months[pair[keep]] = mon[keep]
-    end[pair[keep]] = hi[keep]
+    # Longest overlap per pair; on equal months the first found (jobs in store order).
+    z = np.int64(pair.size)
+    key = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(key, pair, (mon.max(initial=0) - mon) * z + np.arange(pair.size))
+    got = np.flatnonzero(key < np.iinfo(np.int64).max)
+    keep = key[got] % z
+    months[got] = mon[keep]
+    end[got] = hi[keep]
     return months, end

@@ -32,6 +32,22 @@ INF = float("inf")
 _FWD_CACHE = 4
 
 
+def sort_order(x: np.ndarray) -> np.ndarray:
+    """``np.argsort(x, kind="stable")`` for non-negative integers, faster: when value and
+    position fit in 64 bits together, sort the packed words instead (a plain value sort)."""
+    n = int(x.size)
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    shift = max(1, (n - 1).bit_length())
+    if int(x.max()).bit_length() + shift > 64 or int(x.min()) < 0:
+        return np.argsort(x, kind="stable")
+    packed = x.astype(np.uint64) << np.uint64(shift)
+    packed |= np.arange(n, dtype=np.uint64)
+    packed.sort()
+    packed &= np.uint64((1 << shift) - 1)
+    return packed.astype(np.int64)
+
+
 @dataclass
 class Snapshot:
     """The routing view of the graph: node indices ``0..n-1`` and symmetric CSR arrays."""
@@ -84,7 +100,7 @@ class Snapshot:
         src = np.concatenate([a, b]).astype(np.int32, copy=False)
         dst = np.concatenate([b, a]).astype(np.int32, copy=False)
         c = np.concatenate([cost, cost]).astype(np.float64, copy=False)
-        order = np.argsort(src, kind="stable")
+        order = sort_order(src)
         indices = dst[order]
         cost_sorted = c[order]
         del dst, c
