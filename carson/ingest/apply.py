@@ -45,6 +45,16 @@ _BATCH = 10_000
 _MAIL_BATCH = 4_000
 
 
+_NOUNS = {Channel.meeting: "meeting", Channel.email: "email", Channel.message: "message"}
+_SOURCES = {Channel.meeting: "calendar", Channel.email: "mbox", Channel.message: "linkedin"}
+_PAIR_CONTEXT = {Channel.meeting: TieContext.co_attendee}
+
+
+@lru_cache(maxsize=8192)
+def _day(d: date) -> str:
+    return f"{d:%d %b %Y}"
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
@@ -557,14 +567,12 @@ class Importer:
                 hit[1], hit[2] = rec.at, rec.subject
 
     @staticmethod
-    def _pair_text(n: int, at: datetime, subject: str | None, channel: Channel) -> str:
-        noun = {"meeting": "meeting", "email": "email", "message": "message"}.get(
-            channel.value, "conversation"
-        )
+    def _pair_text(n: int, at: date, subject: str | None, channel: Channel) -> str:
+        noun = _NOUNS.get(channel, "conversation")
         what = f' "{subject}"' if subject else ""
         if n == 1:
-            return f"Both on the {noun}{what} on {at:%d %b %Y}"
-        return f"Both on {n} {noun}s, latest{what} on {at:%d %b %Y}"
+            return f"Both on the {noun}{what} on {_day(at)}"
+        return f"Both on {n} {noun}s, latest{what} on {_day(at)}"
 
     def finish(self) -> None:
         """Write what is buffered, then the co-attendance / co-recipient evidence."""
@@ -572,15 +580,14 @@ class Importer:
         if self._pairs_waiting:
             self._pairs_waiting = False
             batch: list[tuple[object, ...]] = []
+            owner = self.owner_id
             for a, b, n, at_s, subject, channel_s in self.store.pair_totals():
                 channel = Channel(channel_s)
-                at = datetime.fromisoformat(at_s)
-                meeting = channel == Channel.meeting
-                ctx = TieContext.co_attendee if meeting else TieContext.co_recipient
-                text = self._pair_text(n, at, subject, channel)
-                _, ev_json = _ev(text, self._source(channel), at.date())
-                batch.append((a, b, ctx.value, self._source(channel), self.owner_id, None,
-                              ev_json, None))  # fmt: skip
+                ctx = _PAIR_CONTEXT.get(channel, TieContext.co_recipient).value
+                source = self._source(channel)
+                day = date.fromisoformat(at_s[:10])
+                text = self._pair_text(n, day, subject, channel)
+                batch.append((a, b, ctx, source, owner, None, _ev(text, source, day)[1], None))
                 if len(batch) >= _BATCH:
                     self.store.upsert_ties(batch)
                     batch = []
@@ -602,9 +609,7 @@ class Importer:
 
     @staticmethod
     def _source(channel: Channel) -> str:
-        return {"meeting": "calendar", "email": "mbox", "message": "linkedin"}.get(
-            channel.value, channel.value
-        )
+        return _SOURCES.get(channel, channel.value)
 
     # ------------------------------------------------------------ ties and notes
 

@@ -14,9 +14,10 @@ import email.policy
 import hashlib
 import re
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.header import decode_header
 from email.utils import getaddresses, parsedate_to_datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,7 +27,46 @@ from carson.ingest.ics import to_naive_utc
 from carson.ingest.records import InteractionRecord, Party, Problem, Record
 from carson.models import Channel
 
-_WANTED = {b"from", b"to", b"cc", b"date", b"message-id", b"subject", b"list-post", b"list-id"}
+_LIST_HEADERS = (
+    b"list-id",
+    b"list-post",
+    b"list-unsubscribe",
+    b"list-subscribe",
+    b"list-help",
+    b"list-archive",
+    b"mailing-list",
+    b"x-mailing-list",
+    b"x-beenthere",
+)
+_WANTED = {
+    b"from",
+    b"to",
+    b"cc",
+    b"date",
+    b"message-id",
+    b"subject",
+    b"precedence",
+    b"sender",
+    b"errors-to",
+    *_LIST_HEADERS,
+}
+# Addresses a list named in its own headers: mailto: links, <a@b>, bare a@b.
+_HEADER_ADDR = re.compile(r"(?:mailto:)?([\w.+=-]+@[\w-]+(?:\.[\w-]+)+)", re.I)
+_LIST_ID = re.compile(r"<([^<>\s]+)>|^\s*([^<>\s]+)\s*$")
+# Local parts of list machinery and robots: never a person.
+_ROBOT_SUFFIX = ("-bounces", "-bounce", "-request", "-owner", "-admin", "-confirm", "-unsubscribe")
+_ROBOT_LOCAL = {"mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply"}
+_SIMPLE_ADDR = re.compile(
+    r"^(?:([^<>\"(),;:@\\]*?)\s*<([^<>\s\"(),;:@]+@[^<>\s\"(),;:@]+)>"
+    r"|([^<>\s\"(),;:@]+@[^<>\s\"(),;:@]+))$"
+)
+_DATE = re.compile(
+    r"^\s*(?:[A-Za-z]{3},?\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+"
+    r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4})?(?:\s*\(\w+\))?\s*$"
+)
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+)}  # fmt: skip
 _AT = re.compile(r"([\w.+-]+) at ([\w-]+(?:\.[\w-]+)+)")
 _FROM_LINE_DATE = re.compile(rb"(\w{3} \w{3} +\d+ \d+:\d+:\d+(?: [+-]?\w+)? \d{4})")
 _BODY_LIMIT = 64_000
@@ -58,6 +98,7 @@ def _dec(raw: bytes) -> str:
         return raw.decode("latin-1")
 
 
+@lru_cache(maxsize=65_536)
 def display_name(raw: str) -> str | None:
     """A person's name from a header display name ("Nehren, Daniel" → "Daniel Nehren")."""
     name = _text.clean(_decode_words(raw)).strip("'\" ")
@@ -67,17 +108,97 @@ def display_name(raw: str) -> str | None:
 
 
 def _addresses(values: list[str]) -> list[tuple[str, str]]:
-    fixed = [_AT.sub(r"\1@\2", v) if "@" not in v else v for v in values]
+    out: list[tuple[str, str]] = []
+    for value in values:
+        if not value:
+            continue
+        if '"' in value or "(" in value or " at " in value:
+            out += _parse_header(value)  # quoted commas, comments: the full parser
+        else:
+            for item in value.split(","):
+                out += _parse_header(item.strip())
+    return out
+
+
+@lru_cache(maxsize=65_536)
+def _parse_header(value: str) -> list[tuple[str, str]]:
+    """(display name, address) pairs from one header value; repeats come from the cache."""
+    m = _SIMPLE_ADDR.match(value)
+    if m:  # "Name <a@b>", "<a@b>" or "a@b": most headers, without the full parser
+        name, addr = m.group(1) or "", m.group(2) or m.group(3)
+        return [(name.strip(), addr)]
+    fixed = _AT.sub(r"\1@\2", value) if "@" not in value else value
     try:
-        pairs = getaddresses(fixed)
+        pairs = getaddresses([fixed])
     except (ValueError, TypeError, IndexError):
         return []
-    out = []
-    for name, addr in pairs:
-        if "=?" in addr or not addr:
-            continue
-        out.append((name, addr))
-    return out
+    return [(name, addr) for name, addr in pairs if addr and "=?" not in addr]
+
+
+@lru_cache(maxsize=65_536)
+def _email(addr: str) -> str | None:
+    return _text.email(addr)
+
+
+def is_robot(addr: str) -> bool:
+    """List machinery (``-bounces@``, ``-request@``, ``owner-``) or a no-reply robot."""
+    local = addr.partition("@")[0]
+    return local.endswith(_ROBOT_SUFFIX) or local.startswith("owner-") or local in _ROBOT_LOCAL
+
+
+def _date(value: str) -> datetime | None:
+    """An RFC 2822 date as naive UTC: the usual shape by regex, anything else by ``email``."""
+    m = _DATE.match(value)
+    if m:
+        day, mon, year, hh, mm, ss, zone = m.groups()
+        month = _MONTHS.get(mon.lower())
+        if month:
+            try:
+                at = datetime(int(year), month, int(day), int(hh), int(mm), int(ss or 0))
+            except ValueError:
+                return None
+            if zone and zone not in ("+0000", "-0000"):
+                sign = -1 if zone[0] == "-" else 1
+                at -= sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5]))
+            return at
+    try:
+        return to_naive_utc(parsedate_to_datetime(value))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _list_base(addr: str) -> str:
+    """``foo-bounces@x`` → ``foo@x``: the list an owner/bounce address belongs to."""
+    local, _, domain = addr.partition("@")
+    for suffix in _ROBOT_SUFFIX:
+        if local.endswith(suffix):
+            return f"{local[: -len(suffix)]}@{domain}"
+    if local.startswith("owner-"):
+        return f"{local[6:]}@{domain}"
+    return addr
+
+
+def list_traffic(h: dict[bytes, str]) -> tuple[bool, set[str], set[str]]:
+    """(is this list mail, the lists' addresses, their List-Id keys like ``foo.example.org``)."""
+    is_list = any(k in h for k in _LIST_HEADERS)
+    if h.get(b"precedence", "").strip().lower() in ("list", "bulk", "junk"):
+        is_list = True
+    addrs: set[str] = set()
+    for key in (b"list-post", b"x-mailing-list", b"x-beenthere", b"mailing-list", b"list-help"):
+        for m in _HEADER_ADDR.finditer(h.get(key, "")):
+            addrs.add(_list_base(m.group(1).lower()))
+    for key in (b"sender", b"errors-to"):
+        for _, addr in _addresses([h.get(key, "")]):
+            e = _email(addr)
+            if e and is_robot(e):
+                is_list = True
+                addrs.add(_list_base(e))
+    ids: set[str] = set()
+    m = _LIST_ID.search(h.get(b"list-id", ""))
+    if m:
+        ids.add((m.group(1) or m.group(2)).lower())
+    ids |= {a.replace("@", ".") for a in addrs}
+    return is_list, addrs, ids
 
 
 def _header_lines(lines: list[bytes]) -> dict[bytes, str]:
@@ -100,7 +221,9 @@ def _header_lines(lines: list[bytes]) -> dict[bytes, str]:
     return out
 
 
-def _messages(fh: BinaryIO) -> Iterator[tuple[int, bytes, list[bytes], list[bytes]]]:
+def _messages(
+    fh: BinaryIO, keep_body: bool = True
+) -> Iterator[tuple[int, bytes, list[bytes], list[bytes]]]:
     """(line of the From_ separator, separator, header lines, body lines) per message."""
     sep: bytes | None = None
     start = 0
@@ -124,7 +247,7 @@ def _messages(fh: BinaryIO) -> Iterator[tuple[int, bytes, list[bytes], list[byte
                 in_headers = False
             else:
                 headers.append(stripped)
-        elif body is not None and len(body) < 2000:
+        elif keep_body and len(body) < 2000:
             body.append(line)
     if sep is not None:
         yield start, sep, headers, body
@@ -145,41 +268,45 @@ def _body_summary(headers: list[bytes], body: list[bytes]) -> str | None:
 def parse_stream(fh: BinaryIO, file: str, *, with_bodies: bool = False) -> Iterator[Record]:
     first = True
     count = 0
-    for line, sep, header_lines, body in _messages(fh):
+    for line, sep, header_lines, body in _messages(fh, with_bodies):
         first = False
         count += 1
         h = _header_lines(header_lines)
-        at: datetime | None = None
         date_raw = h.get(b"date", "")
-        if date_raw:
-            try:
-                at = parsedate_to_datetime(date_raw)
-            except (TypeError, ValueError, IndexError):
-                at = None
+        at = _date(date_raw) if date_raw else None
         if at is None:
             m = _FROM_LINE_DATE.search(sep)
             if m:
-                try:
-                    at = parsedate_to_datetime(m.group(1).decode("ascii", "replace"))
-                except (TypeError, ValueError, IndexError):
-                    at = None
+                at = _date(m.group(1).decode("ascii", "replace"))
         if at is None:
             yield Problem(file, "message has no readable date", line, count)
             continue
-        list_addrs = {a.lower() for _, a in _addresses([h.get(b"list-post", "")])}
+        is_list, list_addrs, list_ids = list_traffic(h)
         senders = _addresses([h[b"from"]]) if b"from" in h else []
         if not senders:
             yield Problem(file, "message has no From address", line, count)
             continue
         sname, saddr = senders[0]
-        sender = Party(display_name(sname), _text.email(saddr))
+        semail = _email(saddr)
+        if semail and (semail in list_addrs or is_robot(semail)):
+            sender = None  # the list itself (a digest, a bounce): not a person
+        else:
+            sender = Party(display_name(sname), semail)
         others: list[Party] = []
-        seen = {sender.email}
+        seen = {semail}
+        list_domains = {a.partition("@")[2] for a in list_addrs}
         for name, addr in _addresses([h.get(b"to", ""), h.get(b"cc", "")]):
-            e = _text.email(addr)
-            if e and e not in seen and e not in list_addrs:
-                seen.add(e)
-                others.append(Party(display_name(name), e))
+            e = _email(addr)
+            if not e or e in seen:
+                continue
+            seen.add(e)
+            if e in list_addrs or is_robot(e) or e.replace("@", ".") in list_ids:
+                continue
+            if is_list and not name and e.partition("@")[2] in list_domains:
+                continue  # cross-posted to another list at the same host
+            others.append(Party(display_name(name), e))
+        if sender is None and not others:
+            continue
         mid = h.get(b"message-id", "").strip().strip("<>").strip()
         if not mid:
             key = f"{saddr}|{date_raw}|{h.get(b'subject', '')}"
@@ -193,6 +320,7 @@ def parse_stream(fh: BinaryIO, file: str, *, with_bodies: bool = False) -> Itera
             others=others,
             subject=_text.clean(_decode_words(h.get(b"subject", "")))[:300] or None,
             summary=_body_summary(header_lines, body) if with_bodies else None,
+            is_list=is_list,
             line=line,
             record=count,
         )
