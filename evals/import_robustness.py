@@ -211,7 +211,8 @@ def _kills(ctx: EvalContext, res: SuiteResult, n: int) -> dict[str, int]:
         proc = subprocess.Popen(
             _import_cmd(path), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(rng.uniform(0.3, 3.0))
+        delay = rng.uniform(0.3, 3.0)
+        time.sleep(delay)
         finished = proc.poll() is not None
         if not finished:
             proc.send_signal(signal.SIGKILL)
@@ -228,9 +229,11 @@ def _kills(ctx: EvalContext, res: SuiteResult, n: int) -> dict[str, int]:
         same = _top5(home) == reference
         counts["same top-5"] += same
         if not (ok and dupes == 0 and same and rerun.returncode == 0):
+            err = rerun.stderr.decode(errors="replace").strip().splitlines()[-1:] or [""]
             res.failures.append(
-                f"kill {i}: integrity {'ok' if ok else 'BAD'}, {dupes} duplicates, "
-                f"re-import rc {rerun.returncode}, top-5 {'same' if same else 'DIFFERENT'}"
+                f"kill {i} after {delay:.2f} s: integrity {'ok' if ok else 'BAD'}, {dupes} "
+                f"duplicates, re-import rc {rerun.returncode} {err[0][:200]!r}, "
+                f"top-5 {'same' if same else 'DIFFERENT'}"
             )
     return dict(counts)
 
