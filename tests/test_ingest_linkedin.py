@@ -136,3 +136,79 @@ def test_a_file_without_a_header_is_a_clear_error_and_changes_nothing(
     with pytest.raises(ImportFormatError, match=r"Connections\.csv"):
         import_path(store, bad, fmt="linkedin", index_notes=False)
     assert asdict(store.counts()) == before
+
+
+_HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+
+
+def _write(path: Path, rows: str) -> Path:
+    path.write_text("Notes:\n\n" + _HEADER + rows, encoding="utf-8")
+    return path
+
+
+def _jobs(store: Store, name: str) -> dict[str, object]:
+    person = _person(store, name)
+    return {
+        store.get_organization(e.org_id).name: e  # type: ignore[union-attr]
+        for e in store.employments(person_id=person.id)
+    }
+
+
+def test_an_older_export_never_moves_people_back(store: Store, tmp_path: Path) -> None:
+    # the same connections (same Connected On); the newer export also has a newer one
+    harry = "Harry,Smith,https://www.linkedin.com/in/harry-smith-01,,"
+    olga = "Olga,Petrova,https://www.linkedin.com/in/olga,,"
+    newer = _write(
+        tmp_path / "newer.csv",
+        f"{harry}Morgan Stanley,Partner,08 Feb 2023\n{olga}Stripe,CFO,01 Jan 2020\n"
+        "Zoe,Ito,,,Acme,CEO,08 Feb 2026\n",
+    )
+    older = _write(
+        tmp_path / "older.csv",
+        f"{harry}Goldman Sachs,Managing Director,08 Feb 2023\n{olga}Stripe,Treasurer,01 Jan 2020\n",
+    )
+    import_path(store, newer, index_notes=False)
+    report = import_path(store, older, index_notes=False)
+    jobs = _jobs(store, "Harry Smith")
+    assert jobs["Morgan Stanley"].current and jobs["Morgan Stanley"].end is None  # type: ignore[attr-defined]
+    # the older job is kept as history (former colleagues stay linked), not as now
+    assert not jobs["Goldman Sachs"].current  # type: ignore[attr-defined]
+    olga = _jobs(store, "Olga Petrova")["Stripe"]
+    assert olga.title == "CFO"  # type: ignore[attr-defined]
+    assert report.updated == 1 and report.unchanged == 1
+    before = asdict(store.counts())
+    again = import_path(store, older, index_notes=False)
+    assert (again.created, again.updated, again.merged) == (0, 0, 0)
+    assert asdict(store.counts()) == before
+
+
+def test_the_newer_export_still_moves_people_after_an_older_one(
+    store: Store, tmp_path: Path
+) -> None:
+    harry = "Harry,Smith,https://www.linkedin.com/in/harry-smith-01,,"
+    older = _write(tmp_path / "older.csv", f"{harry}Goldman Sachs,MD,08 Feb 2023\n")
+    newer = _write(
+        tmp_path / "newer.csv",
+        f"{harry}Morgan Stanley,Partner,08 Feb 2023\nZoe,Ito,,,Acme,CEO,08 Feb 2026\n",
+    )
+    import_path(store, older, index_notes=False)
+    import_path(store, newer, index_notes=False)
+    jobs = _jobs(store, "Harry Smith")
+    assert jobs["Morgan Stanley"].current  # type: ignore[attr-defined]
+    assert jobs["Goldman Sachs"].end == date(2026, 2, 8)  # type: ignore[attr-defined]
+    assert jobs["Morgan Stanley"].start == date(2026, 2, 8)  # type: ignore[attr-defined]
+
+
+def test_a_zip_export_is_dated_by_its_own_files(store: Store, tmp_path: Path) -> None:
+    """Connected On dates can be old; the zip says when LinkedIn wrote the export."""
+    harry = "Harry,Smith,https://www.linkedin.com/in/harry-smith-01,,"
+    zpath = tmp_path / "export.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        info = zipfile.ZipInfo("Connections.csv", date_time=(2026, 3, 1, 12, 0, 0))
+        zf.writestr(info, f"Notes:\n\n{_HEADER}{harry}Morgan Stanley,Partner,08 Feb 2019\n")
+    import_path(store, zpath, index_notes=False)
+    csv = _write(
+        tmp_path / "csv.csv", f"{harry}Goldman Sachs,MD,08 Feb 2019\nZoe,Ito,,,A,B,01 Mar 2025\n"
+    )
+    import_path(store, csv, index_notes=False)
+    assert _jobs(store, "Harry Smith")["Morgan Stanley"].current  # type: ignore[attr-defined]

@@ -295,6 +295,7 @@ def parse_stream(fh: BinaryIO, file: str, *, with_bodies: bool = False) -> Itera
         others: list[Party] = []
         seen = {semail}
         list_domains = {a.partition("@")[2] for a in list_addrs}
+        list_domains |= {i.partition(".")[2] for i in list_ids}
         for name, addr in _addresses([h.get(b"to", ""), h.get(b"cc", "")]):
             e = _email(addr)
             if not e or e in seen:
