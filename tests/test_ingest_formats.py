@@ -77,7 +77,7 @@ def test_google_old_format_and_utf16(store: Store, tmp_path: Path) -> None:
     assert kenji.emails == ["kenji@sato.example"] and kenji.tags == ["Partners"]
     [job] = store.employments(person_id=kenji.id)
     assert job.title == "Director"
-    assert _person(store, "Zoë, Smith").emails == ["zoe@smith.example"]
+    assert _person(store, "Zoë Smith").emails == ["zoe@smith.example"]  # from "Zoë, Smith"
 
 
 def test_latin1_file_imports_with_a_warning(store: Store, tmp_path: Path) -> None:

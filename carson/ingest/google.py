@@ -66,7 +66,10 @@ def _record(row: dict[str, str], file: str, line: int) -> ContactRecord | str:
     first = _text.clean(row.get("first name") or row.get("given name"))
     middle = _text.clean(row.get("middle name") or row.get("additional name"))
     last = _text.clean(row.get("last name") or row.get("family name"))
-    name = _text.clean(row.get("name")) or " ".join(p for p in (first, middle, last) if p)
+    parts = " ".join(p for p in (first, middle, last) if p)
+    name = _text.clean(row.get("name")) or parts
+    if "," in name and first and last and {first, last} <= set(name.replace(",", " ").split()):
+        name = parts  # "Smith, Zoë" / "Zoë, Smith": the name parts say which is which
     emails: list[str] = []
     phones: list[str] = []
     urls: list[str] = []
