@@ -33,6 +33,13 @@ NAMED = (
     "Derek Lawson",
     "Sarah Lee",
     "Marcus Chen",
+    "Rachel Kim",
+    "Brian Holloway",
+    "Carlos Mendez",
+    "Olivia Grant",
+    "Nathan Price",
+    "Neil Rossi",
+    "Wendy Peterson",
 )
 
 
@@ -396,6 +403,21 @@ def test_marcus_chen_left_goldman_in_2025(demo_store: Store) -> None:
     assert at_gs[0].end is not None and at_gs[0].end.year == 2025
     now = [e for e in jobs if e.current]
     assert len(now) == 1 and now[0].org_id != gs
+
+
+def test_drafts_have_fixed_second_hops_behind_sarah_and_derek(demo_store: Store) -> None:
+    r = Resolver(demo_store)
+    for via, to, org, title in (
+        ("Sarah Lee", "Neil Rossi", "Brightwater Logistics", "Chief Financial Officer"),
+        ("Derek Lawson", "Wendy Peterson", "Goldman Sachs", "Head of Payroll"),
+    ):
+        a, b = r.person(via), r.person(to)
+        assert a.id is not None and b.id is not None
+        ties = [t for t in demo_store.ties(person_id=a.id) if b.id in (t.a, t.b)]
+        assert [t.context for t in ties] == [TieContext.colleague]
+        assert ties[0].evidence[0].text.startswith(f"work together at {org} since ")
+        jobs = demo_store.employments(person_id=b.id, current=True)
+        assert [(j.org_id, j.title) for j in jobs] == [(_org_id(demo_store, org), title)]
 
 
 def test_two_hop_ways_into_goldman_and_morgan_stanley_are_only_the_scripted_ones(

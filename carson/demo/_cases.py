@@ -10,6 +10,8 @@
   Olivia Grant).
 - Sarah Lee: a customer whose notes are about her team's payroll pains.
 - Marcus Chen: left Goldman in June 2025 for Stripe.
+- Neil Rossi (CFO, Brightwater Logistics) works with Sarah Lee; Wendy Peterson (Head of
+  Payroll, Goldman Sachs) with Derek Lawson: fixed second hops for drafts and tests.
 """
 
 from __future__ import annotations
@@ -192,4 +194,19 @@ def add_people(w: World) -> None:
         "Price",
         "New York, NY",
         [(GOLDMAN, "Analyst", ago(506), None)],
+    )
+    # Second hops that drafts and their tests use: Sarah's CFO, Derek's boss.
+    _person(
+        w,
+        "Neil",
+        "Rossi",
+        "Newark, NJ",
+        [("Brightwater Logistics", "Chief Financial Officer", ago(2210), None)],
+    )
+    _person(
+        w,
+        "Wendy",
+        "Peterson",
+        "New York, NY",
+        [(GOLDMAN, "Head of Payroll", ago(3105), None)],
     )

@@ -167,6 +167,14 @@ def _protected(w: World) -> set[int]:
 # ------------------------------------------------------------- third-party ties
 
 
+def _pair_key(seed: int, i: int, j: int) -> int:
+    """A fixed pseudo-random rank for a pair (no ``hash()``: same in every process)."""
+    x = (seed * 0x9E3779B1 + i * 0x85EBCA77 + j * 0xC2B2AE3D) & 0xFFFFFFFF
+    x ^= x >> 15
+    x = (x * 0x2C1B3C6D) & 0xFFFFFFFF
+    return x ^ (x >> 12)
+
+
 def _third_party(w: World, protected: set[int]) -> None:
     """Colleagues (now and before), and classmates, among people other than the team.
 
@@ -205,7 +213,6 @@ def _third_party(w: World, protected: set[int]) -> None:
         if i in team:
             continue
         current = p.job
-        w.stream("former", i)
         for job in p.jobs:
             if job.end is None or (current is not None and current.org == job.org):
                 continue
@@ -217,7 +224,10 @@ def _third_party(w: World, protected: set[int]) -> None:
                 shared = overlap(job, other, w.anchor)
                 if j != i and shared and (shared[1] - shared[0]).days >= 180:
                     cands.append((j, shared))
-            for j, span in w.rng.sample(cands, min(2, len(cands))):
+            # The two with the lowest fixed per-pair key: a borderline overlap that comes
+            # and goes as the anchor moves changes the pick only if it would be picked.
+            cands.sort(key=lambda c: _pair_key(w.seed, i, c[0]))
+            for j, span in cands[:2]:
                 text = worked_together(w.orgs[job.org].name, span, still=False)
                 w.add_tie(
                     i,

@@ -25,6 +25,7 @@ def add_ties_and_activity(w: World) -> None:
         _sarah,
         _marcus,
         _nathan,
+        _colleagues_of_cases,
     ):
         w.stream("story", story.__name__)
         story(w)
@@ -457,3 +458,23 @@ def _nathan(w: World) -> None:
         since=clicked,
         source="linkedin",
     )
+
+
+def _colleagues_of_cases(w: World) -> None:
+    """Sarah Lee works with Neil Rossi; Derek Lawson with Wendy Peterson (his boss)."""
+    n = w.named
+    for a, b, org in (
+        ("Sarah Lee", "Neil Rossi", "Brightwater Logistics"),
+        ("Derek Lawson", "Wendy Peterson", "Goldman Sachs"),
+    ):
+        ja, jb = w.people[n[a]].jobs[-1], w.people[n[b]].jobs[-1]
+        span = (max(ja.start, jb.start), w.anchor)
+        w.add_tie(
+            n[a],
+            n[b],
+            TieContext.colleague,
+            PlanEvidence(worked_together(org, span, still=True), "employment"),
+            owner=None,
+            since=span[0],
+            source="employment",
+        )
