@@ -3,6 +3,7 @@
 Public API (everything else in this package is internal)::
 
     load_network(store, *, now=None) -> Network          # cached per store state
+    Network.tie(a, b) -> TieInfo | None                   # strength, context, evidence
     find_routes(store, *, target_company=None, target_person=None, k=5, max_hops=3,
                 exclude=(), title_filter=None, via_team=False, alumni=2, now=None)
         -> list[Route]

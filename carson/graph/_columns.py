@@ -14,7 +14,7 @@ from datetime import datetime
 
 import numpy as np
 
-from carson.graph._search import sort_order
+from carson.graph._search import sort_order, sort_pairs
 from carson.graph.weights import GraphWeights
 from carson.models import TieContext
 
@@ -131,8 +131,7 @@ def _expand(counts: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndar
 def _unique(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct values and each element's index into them (sort-based: numpy's
     hash-based ``unique`` is pathologically slow on large int64 arrays)."""
-    order = sort_order(x)
-    s = x[order]
+    s, order = sort_pairs(x)
     flag = np.empty(s.size, dtype=bool)
     flag[:1] = True
     np.not_equal(s[1:], s[:-1], out=flag[1:])
@@ -337,7 +336,15 @@ def _overlaps(
         seg, item = _expand(first[pids + 1] - lo, lo)
         return seg, order[item]
 
-    pair, x = jobs_of(pa)
+    # Cheap pre-filter: a 64-bit mask of each person's employers (org id mod 64); only
+    # pairs whose masks meet can share an employer.
+    mask = np.zeros(size, dtype=np.uint64)
+    np.bitwise_or.at(
+        mask, sig.emp_person, np.left_shift(np.uint64(1), (sig.emp_org % 64).astype(np.uint64))
+    )
+    cand = np.flatnonzero(mask[pa] & mask[pb])
+    pair, x = jobs_of(pa[cand])
+    pair = cand[pair]
     sub, y = jobs_of(pb[pair])
     pair, x = pair[sub], x[sub]
     same = sig.emp_org[x] == sig.emp_org[y]

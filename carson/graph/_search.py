@@ -33,19 +33,27 @@ _FWD_CACHE = 4
 
 
 def sort_order(x: np.ndarray) -> np.ndarray:
-    """``np.argsort(x, kind="stable")`` for non-negative integers, faster: when value and
-    position fit in 64 bits together, sort the packed words instead (a plain value sort)."""
+    """``np.argsort(x, kind="stable")`` for non-negative integers, faster (see ``sort_pairs``)."""
+    return sort_pairs(x)[1]
+
+
+def sort_pairs(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(np.sort(x), np.argsort(x, kind="stable"))`` for non-negative integers. When value
+    and position fit in 64 bits together, one plain sort of the packed words gives both
+    (several times faster than ``argsort``, and no gather to get the sorted values)."""
     n = int(x.size)
     if n == 0:
-        return np.empty(0, dtype=np.int64)
+        return x.astype(np.int64), np.empty(0, dtype=np.int64)
     shift = max(1, (n - 1).bit_length())
     if int(x.max()).bit_length() + shift > 64 or int(x.min()) < 0:
-        return np.argsort(x, kind="stable")
+        order = np.argsort(x, kind="stable")
+        return x[order], order
     packed = x.astype(np.uint64) << np.uint64(shift)
     packed |= np.arange(n, dtype=np.uint64)
     packed.sort()
+    values = (packed >> np.uint64(shift)).astype(np.int64)
     packed &= np.uint64((1 << shift) - 1)
-    return packed.astype(np.int64)
+    return values, packed.astype(np.int64)
 
 
 @dataclass
@@ -95,19 +103,34 @@ class Snapshot:
         cost: np.ndarray,
         tcost: np.ndarray | None = None,
     ) -> Snapshot:
-        """Build from undirected edges given as node-index arrays ``a``, ``b`` (a != b)."""
+        """Build from undirected edges given as node-index arrays ``a``, ``b`` (a != b).
+
+        Each node's row lists the edges where it is ``a`` (in input order), then those where
+        it is ``b``. Input sorted by ``a`` (as ``score_pairs`` gives it) skips one sort.
+        """
         n = int(ids.shape[0])
-        src = np.concatenate([a, b]).astype(np.int32, copy=False)
-        dst = np.concatenate([b, a]).astype(np.int32, copy=False)
-        c = np.concatenate([cost, cost]).astype(np.float64, copy=False)
-        order = sort_order(src)
-        indices = dst[order]
-        cost_sorted = c[order]
-        del dst, c
-        counts = np.bincount(src, minlength=n)
-        del src, order
+        a = np.asarray(a, dtype=np.int64)
+        b = np.asarray(b, dtype=np.int64)
+        cost = np.asarray(cost, dtype=np.float64)
+        m = int(a.size)
+        cnt_a = np.bincount(a, minlength=n)
+        cnt_b = np.bincount(b, minlength=n)
         indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(counts, out=indptr[1:])
+        np.cumsum(cnt_a + cnt_b, out=indptr[1:])
+        indices = np.empty(2 * m, dtype=np.int32)
+        cost_sorted = np.empty(2 * m, dtype=np.float64)
+        rank = np.arange(m, dtype=np.int64)
+        for own, other, cnt, skip in ((a, b, cnt_a, None), (b, a, cnt_b, cnt_a)):
+            order = None if m < 2 or bool((own[1:] >= own[:-1]).all()) else sort_order(own)
+            grouped = own if order is None else own[order]
+            first = np.cumsum(cnt) - cnt
+            pos = indptr[grouped] + (rank - first[grouped])
+            if skip is not None:
+                pos += skip[grouped]
+            del grouped
+            indices[pos] = other if order is None else other[order]
+            cost_sorted[pos] = cost if order is None else cost[order]
+            del pos, order
         if tcost is None:
             tcost = np.zeros(n, dtype=np.float64)
         return cls(
@@ -127,7 +150,10 @@ class Found:
 
 
 class Router:
-    """Top-k route search over one snapshot; caches forward bounds per asker."""
+    """Top-k route search over one snapshot; caches forward bounds per asker.
+
+    Not thread-safe (a query briefly masks the cached bounds): callers serialise queries,
+    as ``routes.py`` does with the network's lock."""
 
     def __init__(self, snap: Snapshot) -> None:
         self.s = snap
