@@ -8,8 +8,10 @@ the store never ends half-imported. Re-importing the same file changes nothing.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -151,6 +153,40 @@ def import_path(
     if not path.exists():
         raise ImportFormatError(f"No file at {path}.", "Check the path and try again.")
     kind = detect.resolve_format(path, fmt)
+    with _no_gc_pauses():
+        return _import(store, path, kind, owner, me_emails, me_name, with_bodies, progress,
+                       index_notes)  # fmt: skip
+
+
+@contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Pause the cyclic garbage collector while an import runs.
+
+    An import holds hundreds of thousands of small containers (the identifier and name
+    indexes, buffered rows); every automatic collection walks them all again, which
+    cost a third of the import's time. Records form no reference cycles, so nothing
+    piles up meanwhile; the collector is switched back on at the end.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _import(
+    store: Store,
+    path: Path,
+    kind: str,
+    owner: str | None,
+    me_emails: list[str],
+    me_name: str | None,
+    with_bodies: bool,
+    progress: Progress | None,
+    index_notes: bool,
+) -> ImportReport:
     report = ImportReport(files=[path.name], formats=[kind])
     before = asdict(store.counts())
     new_notes: list[int] = []

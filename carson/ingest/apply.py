@@ -47,7 +47,6 @@ _MAIL_BATCH = 4_000
 
 _NOUNS = {Channel.meeting: "meeting", Channel.email: "email", Channel.message: "message"}
 _SOURCES = {Channel.meeting: "calendar", Channel.email: "mbox", Channel.message: "linkedin"}
-_PAIR_CONTEXT = {Channel.meeting: TieContext.co_attendee}
 
 
 @lru_cache(maxsize=8192)
@@ -579,20 +578,7 @@ class Importer:
         self.flush()
         if self._pairs_waiting:
             self._pairs_waiting = False
-            batch: list[tuple[object, ...]] = []
-            owner = self.owner_id
-            for a, b, n, at_s, subject, channel_s in self.store.pair_totals():
-                channel = Channel(channel_s)
-                ctx = _PAIR_CONTEXT.get(channel, TieContext.co_recipient).value
-                source = self._source(channel)
-                day = date.fromisoformat(at_s[:10])
-                text = self._pair_text(n, day, subject, channel)
-                batch.append((a, b, ctx, source, owner, None, _ev(text, source, day)[1], None))
-                if len(batch) >= _BATCH:
-                    self.store.upsert_ties(batch)
-                    batch = []
-            if batch:
-                self.store.upsert_ties(batch)
+            self.store.add_pair_ties(self.owner_id)
         for pid, (n, at, subject, channel) in self._owner_pairs.items():
             if channel == Channel.meeting:
                 ctx, text = TieContext.co_attendee, self._pair_text(n, at, subject, channel)

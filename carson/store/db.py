@@ -1162,22 +1162,48 @@ class Store:
             [(i,) for i in interaction_ids],
         )
 
-    def pair_totals(self) -> Iterator[tuple[int, int, int, str, str | None, str]]:
-        """(a, b, count, latest at, its subject, its channel) over remembered interactions.
+    def add_pair_ties(self, owner_id: int) -> int:
+        """Tie every two people (besides the owner) on the remembered interactions.
 
-        Counts every pair of participants besides the owner (position 0), ``a < b``; the
-        scratch table is emptied once the rows have been read.
+        One tie per pair, context ``co-attendee`` for meetings and ``co-recipient``
+        otherwise, with one piece of evidence that counts their shared interactions and
+        names the latest ("Both on 3 emails, latest "Re: Intro" on 04 Nov 2025"); a
+        stored tie gains that evidence unless it already has it. The scratch table is
+        emptied. Returns the number of pairs.
         """
+        self._require_tx()
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS pair_candidates (id INTEGER PRIMARY KEY)")
-        cur = self.db.cursor()
-        cur.row_factory = None
-        yield from cur.execute(
-            "SELECT p1.person_id, p2.person_id, count(*), max(i.at), i.subject, i.channel"
-            " FROM pair_candidates c"
-            " JOIN interactions i ON i.id = c.id"
-            " JOIN interaction_people p1 ON p1.interaction_id = c.id AND p1.position > 0"
-            " JOIN interaction_people p2 ON p2.interaction_id = c.id AND p2.position > 0"
-            "  AND p2.person_id > p1.person_id"
-            " GROUP BY p1.person_id, p2.person_id"
+        cur = self.db.execute(
+            "INSERT INTO ties (a, b, context, source, owner_id, since, evidence, strength)"
+            " SELECT a, b, CASE channel WHEN 'meeting' THEN 'co-attendee' ELSE 'co-recipient' END,"
+            "  src, ?, NULL, json_array(json_object('text',"
+            "   CASE WHEN n = 1 THEN 'Both on the ' || noun"
+            "    ELSE 'Both on ' || n || ' ' || noun || 's, latest' END"
+            "   || CASE WHEN subject IS NOT NULL AND subject != ''"
+            "    THEN ' \"' || subject || '\"' ELSE '' END"
+            "   || ' on ' || strftime('%d', at) || ' '"
+            "   || substr('JanFebMarAprMayJunJulAugSepOctNovDec',"
+            "    3 * CAST(strftime('%m', at) AS INTEGER) - 2, 3) || ' ' || strftime('%Y', at),"
+            "   'source', src, 'at', date(at))), NULL"
+            " FROM (SELECT p1.person_id AS a, p2.person_id AS b, count(*) AS n, max(i.at) AS at,"
+            "   i.subject AS subject, i.channel AS channel,"
+            "   CASE i.channel WHEN 'meeting' THEN 'calendar' WHEN 'email' THEN 'mbox'"
+            "    WHEN 'message' THEN 'linkedin' ELSE i.channel END AS src,"
+            "   CASE i.channel WHEN 'meeting' THEN 'meeting' WHEN 'email' THEN 'email'"
+            "    WHEN 'message' THEN 'message' ELSE 'conversation' END AS noun"
+            "  FROM pair_candidates c"
+            "  JOIN interactions i ON i.id = c.id"
+            "  JOIN interaction_people p1 ON p1.interaction_id = c.id AND p1.position > 0"
+            "  JOIN interaction_people p2 ON p2.interaction_id = c.id AND p2.position > 0"
+            "   AND p2.person_id > p1.person_id"
+            "  GROUP BY p1.person_id, p2.person_id) WHERE true"
+            " ON CONFLICT (a, b, context) DO UPDATE SET"
+            " evidence = json_insert(ties.evidence, '$[#]',"
+            "  json_extract(excluded.evidence, '$[0]')),"
+            " owner_id = COALESCE(ties.owner_id, excluded.owner_id)"
+            " WHERE NOT EXISTS (SELECT 1 FROM json_each(ties.evidence) e"
+            "  WHERE e.value = json_extract(excluded.evidence, '$[0]'))",
+            (owner_id,),
         )
         self.db.execute("DELETE FROM pair_candidates")
+        return int(cur.rowcount)
