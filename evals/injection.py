@@ -199,14 +199,21 @@ def _strings(value: Any) -> list[str]:
 
 
 def _which(text: str, items: list[dict[str, str]]) -> str:
-    """The attacks whose payload this text carries (by shared distinctive words)."""
-    words = set(re.findall(r"[a-z]{4,}", INVISIBLE.sub("", text).lower()))
-    ids = []
+    """The attack whose payload this text most likely carries (word overlap)."""
+
+    def words(t: str) -> set[str]:
+        return set(re.findall(r"[a-z]{4,}", INVISIBLE.sub("", t).lower()))
+
+    mine = words(text)
+    scored = []
     for a in items:
-        theirs = set(re.findall(r"[a-z]{4,}", INVISIBLE.sub("", a["payload"]).lower()))
-        if theirs and len(words & theirs) >= min(3, len(theirs)):
-            ids.append(f"{a['id']} ({a['carrier']})")
-    return ", ".join(ids) or "unknown attack"
+        theirs = words(a["payload"])
+        if mine & theirs:
+            scored.append((len(mine & theirs) / len(mine | theirs), a["id"], a["carrier"]))
+    if not scored:
+        return "unknown attack"
+    _, aid, carrier = max(scored)
+    return f"{aid} ({carrier})"
 
 
 def judge(
