@@ -13,7 +13,7 @@ import email
 import email.policy
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Set
 from datetime import datetime, timedelta
 from email.header import decode_header
 from email.utils import getaddresses, parsedate_to_datetime
@@ -50,6 +50,9 @@ _WANTED = {
     b"errors-to",
     *_LIST_HEADERS,
 }
+_LIST_SET = frozenset(_LIST_HEADERS)
+_LIST_MARKS = _LIST_SET | {b"precedence", b"sender", b"errors-to"}
+_NONE: frozenset[str] = frozenset()
 # Addresses a list named in its own headers: mailto: links, <a@b>, bare a@b.
 _HEADER_ADDR = re.compile(r"(?:mailto:)?([\w.+=-]+@[\w-]+(?:\.[\w-]+)+)", re.I)
 _LIST_ID = re.compile(r"<([^<>\s]+)>|^\s*([^<>\s]+)\s*$")
@@ -140,6 +143,7 @@ def _email(addr: str) -> str | None:
     return _text.email(addr)
 
 
+@lru_cache(maxsize=65_536)
 def is_robot(addr: str) -> bool:
     """List machinery (``-bounces@``, ``-request@``, ``owner-``) or a no-reply robot."""
     local = addr.partition("@")[0]
@@ -178,9 +182,11 @@ def _list_base(addr: str) -> str:
     return addr
 
 
-def list_traffic(h: dict[bytes, str]) -> tuple[bool, set[str], set[str]]:
+def list_traffic(h: dict[bytes, str]) -> tuple[bool, Set[str], Set[str]]:
     """(is this list mail, the lists' addresses, their List-Id keys like ``foo.example.org``)."""
-    is_list = any(k in h for k in _LIST_HEADERS)
+    if not h.keys() & _LIST_MARKS:
+        return False, _NONE, _NONE
+    is_list = bool(h.keys() & _LIST_SET)
     if h.get(b"precedence", "").strip().lower() in ("list", "bulk", "junk"):
         is_list = True
     addrs: set[str] = set()
@@ -221,36 +227,58 @@ def _header_lines(lines: list[bytes]) -> dict[bytes, str]:
     return out
 
 
+# A message starts at a "From " line that follows a blank line (or opens the file).
+_SEPARATOR = re.compile(rb"\n\r?\n(?=From )")
+_HEADER_END = re.compile(rb"\n\r?\n")
+_CHUNK = 1 << 20
+
+
 def _messages(
     fh: BinaryIO, keep_body: bool = True
 ) -> Iterator[tuple[int, bytes, list[bytes], list[bytes]]]:
-    """(line of the From_ separator, separator, header lines, body lines) per message."""
-    sep: bytes | None = None
-    start = 0
-    headers: list[bytes] = []
-    body: list[bytes] = []
-    in_headers = False
-    prev_blank = True
-    for n, line in enumerate(fh, 1):
-        if line.startswith(b"From ") and prev_blank:
-            if sep is not None:
-                yield start, sep, headers, body
-            sep, start, headers, body, in_headers = line, n, [], [], True
-            prev_blank = False
+    """(line of the From_ separator, separator, header lines, body lines) per message.
+
+    The file is read in 1 MB blocks and split with ``re`` and ``bytes`` methods, so a
+    header-only import never walks the bodies line by line.
+    """
+    buf = b"\n\n" + fh.read(_CHUNK)  # as if a blank line came before the first line
+    eof = len(buf) - 2 < _CHUNK
+    line = -1  # the line number of buf[counted]
+    counted = 0
+    found = _SEPARATOR.search(buf)
+    while found is None:  # text before the first message is not mail
+        if eof:
+            return
+        cut = max(0, len(buf) - 8)  # a separator may straddle the two blocks
+        line += buf.count(b"\n", 0, cut)
+        more = fh.read(_CHUNK)
+        eof = len(more) < _CHUNK
+        buf = buf[cut:] + more
+        found = _SEPARATOR.search(buf)
+    pos = found.end()
+    while True:
+        found = _SEPARATOR.search(buf, pos + 5)
+        if found is None and not eof:
+            line += buf.count(b"\n", counted, pos)
+            more = fh.read(_CHUNK)
+            eof = len(more) < _CHUNK
+            buf, pos, counted = buf[pos:] + more, 0, 0
             continue
-        stripped = line.rstrip(b"\r\n")
-        prev_blank = not stripped
-        if sep is None:
-            continue
-        if in_headers:
-            if not stripped:
-                in_headers = False
-            else:
-                headers.append(stripped)
-        elif keep_body and len(body) < 2000:
-            body.append(line)
-    if sep is not None:
-        yield start, sep, headers, body
+        line += buf.count(b"\n", counted, pos)
+        counted = pos
+        msg = buf[pos : found.start() + 1] if found is not None else buf[pos:]
+        nl = msg.find(b"\n")
+        sep, rest = (msg, b"") if nl < 0 else (msg[: nl + 1], msg[nl + 1 :])
+        if rest.startswith((b"\n", b"\r\n")):
+            head, body = b"", rest
+        else:
+            end = _HEADER_END.search(rest)
+            head, body = (rest, b"") if end is None else (rest[: end.start()], rest[end.end() :])
+        headers = [h for h in (x.rstrip(b"\r") for x in head.split(b"\n")) if h]
+        yield line, sep, headers, body.splitlines(keepends=True)[:2000] if keep_body else []
+        if found is None:
+            return
+        pos = found.end()
 
 
 def _body_summary(headers: list[bytes], body: list[bytes]) -> str | None:
