@@ -36,3 +36,30 @@ def test_graph_view_and_tie_evidence_are_consistent(demo_store: Store) -> None:
     assert info is not None and info.evidence
     assert net.graph.edges[me, friend]["strength"] == pytest.approx(info.strength, abs=2e-6)
     assert net.tie(me, me) is None
+
+
+@pytest.mark.parametrize("multi", [False, True])
+def test_hand_built_world_matches_the_reference(store: Store, multi: bool) -> None:
+    from test_graph_routes import NOW, build_world
+
+    from carson.models import TieContext
+
+    w = build_world(store)
+    if multi:  # several contexts on one pair, equal bases (teammate = friend), colleagues
+        with store.write():
+            w.tie("Sam Seller", "John Jacobs", TieContext.classmate)
+            w.tie("John Jacobs", "Harry Smith", TieContext.linkedin)
+            w.tie("Sam Seller", "Priya Patel", TieContext.friend)
+            w.tie("Sam Seller", "Marcus Chen", TieContext.linkedin)
+    net = load_network(store, now=NOW)
+    sc = net.pairs
+    assert sc is not None and sc.a.size >= 7
+    for i in range(sc.a.size):
+        ref = net.tie(int(sc.a[i]), int(sc.b[i]))
+        assert ref is not None
+        assert float(sc.strength[i]) == pytest.approx(ref.strength, abs=2e-6)
+        assert CONTEXTS[int(sc.context[i])] == ref.context.value
+        assert bool(sc.stale[i]) == ref.stale
+        if multi and {w.ids["Sam Seller"], w.ids["Priya Patel"]} == {int(sc.a[i]), int(sc.b[i])}:
+            assert ref.context == TieContext.teammate
+            assert len(ref.contexts) == 2

@@ -33,7 +33,8 @@ class Signals:
     tie_a: np.ndarray
     tie_b: np.ndarray
     tie_ctx: np.ndarray
-    """Index into :data:`CONTEXTS`, one row per stored tie (store order)."""
+    """Index into :data:`CONTEXTS`, one row per stored tie (store order); no (pair, context)
+    twice, as the store's UNIQUE (a, b, context) guarantees."""
     it_id: np.ndarray
     """Interaction id of each participant row, rows ordered by interaction then position."""
     it_at: np.ndarray
@@ -249,36 +250,42 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
 
     # Context part: best base b1, each further distinct context adds 30 % of its base:
     # 1 - ctx = (1 - b1) * prod(1 - 0.3 b) over the others.
-    nc = len(CONTEXTS)
-    dk, _ = _unique(inv_t.astype(np.int64) * nc + sig.tie_ctx)
-    d_pair, d_ctx = dk // nc, (dk % nc).astype(np.int64)
-    tie_col = np.zeros(n, dtype=bool)
-    tie_col[d_pair[d_ctx == _COLLEAGUE]] = True
-    add_col = has_col & ~tie_col
-    any_col = has_col | tie_col
-    bonus_base = np.minimum(0.95, cbase[_COLLEAGUE] + np.where(has_col, col_bonus, 0.0))
-    e_pair = np.concatenate([d_pair, np.flatnonzero(add_col), np.flatnonzero(any_col)])
-    e_base = np.concatenate(
-        [cbase[d_ctx], np.full(int(add_col.sum()), cbase[_COLLEAGUE]), bonus_base[any_col]]
-    )
+    # Tie rows name distinct (pair, context)s, as the store's UNIQUE (a, b, context) ensures.
+    t_base = cbase[sig.tie_ctx]
+    single = int(np.count_nonzero(has_tie)) == kt.size  # at most one tie row per pair
     b1 = np.zeros(n)
-    np.maximum.at(b1, e_pair, e_base)
     prod = np.ones(n)
-    np.multiply.at(prod, e_pair, 1 - 0.3 * e_base)
-    has_ctx = has_tie | has_col
-    ctx = np.where(has_ctx, 1 - (1 - b1) * (prod / (1 - 0.3 * b1)), 0.0)
-    del dk, d_pair, d_ctx, e_pair, e_base, b1, prod, bonus_base, col_bonus
-
-    # Strongest context: highest base, earliest stored tie on equal bases; colleague overlap
-    # after the ties; co-presence or a fallback only when nothing else is known.
     primary = np.full(n, -1, dtype=np.int64)
-    if kt.size:
+    if single:
+        b1[inv_t] = t_base
+        prod[inv_t] = 1 - 0.3 * t_base
+        primary[inv_t] = sig.tie_ctx
+    elif kt.size:
+        np.maximum.at(b1, inv_t, t_base)
+        np.multiply.at(prod, inv_t, 1 - 0.3 * t_base)
         rank = np.unique(-cbase, return_inverse=True)[1].astype(np.int64)
         m = np.int64(kt.size)
         best = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
         np.minimum.at(best, inv_t, rank[sig.tie_ctx] * m + np.arange(kt.size))
         tied = best < np.iinfo(np.int64).max
         primary[tied] = sig.tie_ctx[best[tied] % m]
+    tie_col = np.zeros(n, dtype=bool)
+    tie_col[inv_t[sig.tie_ctx == _COLLEAGUE]] = True
+    add_col = has_col & ~tie_col
+    # Overlap adds "colleague" if no tie says so; any colleague context adds the bonus base.
+    col = np.flatnonzero(add_col)
+    b1[col] = np.maximum(b1[col], cbase[_COLLEAGUE])
+    prod[col] *= 1 - 0.3 * cbase[_COLLEAGUE]
+    col = np.flatnonzero(has_col | tie_col)
+    bonus = np.minimum(0.95, cbase[_COLLEAGUE] + np.where(has_col[col], col_bonus[col], 0.0))
+    b1[col] = np.maximum(b1[col], bonus)
+    prod[col] *= 1 - 0.3 * bonus
+    has_ctx = has_tie | has_col
+    ctx = np.where(has_ctx, 1 - (1 - b1) * (prod / (1 - 0.3 * b1)), 0.0)
+    del t_base, b1, prod, col, bonus, col_bonus
+
+    # Strongest context: highest base, earliest stored tie on equal bases; colleague overlap
+    # after the ties; co-presence or a fallback only when nothing else is known.
     tie_best = np.where(primary >= 0, cbase[np.maximum(primary, 0)], -1.0)
     primary = np.where(add_col & (cbase[_COLLEAGUE] > tie_best), _COLLEAGUE, primary)
     co_ctx = np.where(

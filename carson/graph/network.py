@@ -88,6 +88,8 @@ class Network:
     _graph: nx.Graph | None = None
     _ties: dict[tuple[int, int], TieInfo] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    """Held by whoever runs a route query (the router's buffers are shared)."""
+    _graph_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def router(self) -> Router:
@@ -101,7 +103,7 @@ class Network:
         ``title``, ``company``, ``org_id``, ``is_me``, ``is_team``; edges carry ``strength``,
         ``context``, ``stale``, ``p`` and ``cost``. Evidence comes from :meth:`tie`."""
         if self._graph is None:
-            with self._lock:
+            with self._graph_lock:
                 if self._graph is None:
                     self._graph = self._build_graph()
         return self._graph
