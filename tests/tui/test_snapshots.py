@@ -14,6 +14,7 @@ import pytest
 
 from carson.config import Settings
 from carson.tui.app import CarsonApp
+from carson.tui.widgets.route_card import RouteCard
 from tests.tui.replay import load, replay_app
 
 SIZES = [pytest.param((100, 32), id="100x32"), pytest.param((80, 24), id="80x24")]
@@ -34,6 +35,12 @@ async def _routes(pilot: Any) -> None:
     pilot.app.focused.insert(load()["question"])
     await pilot.press("enter")
     await _settle(pilot)
+    # The app scrolls the first card to the top once laid out, but on a busy machine
+    # that can land before the conversation has grown; pin it for a stable picture.
+    conv = pilot.app.screen.query_one("#conversation")
+    conv.scroll_to_widget(pilot.app.screen.query_one(RouteCard), top=True, animate=False)
+    await pilot.pause()
+    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -155,7 +155,7 @@ class ChatScreen(Screen[None]):
             first = cards.first()
             if first is not None:
                 first.focus()
-                conv.scroll_to_widget(first, top=True, animate=False)
+                first.scroll_to_top_on_layout = True
                 return
         if reply.feedback is not None:
             await conv.mount(FeedbackPanel(reply.feedback))

@@ -125,6 +125,16 @@ class RouteCard(Vertical, can_focus=True):
     def _body(self) -> Static:
         return self.query_one(".body", Static)
 
+    scroll_to_top_on_layout = False
+    """Set on the first card of an answer: once laid out, scroll it to the top."""
+
+    def on_resize(self) -> None:
+        if self.scroll_to_top_on_layout and self.parent is not None:
+            self.scroll_to_top_on_layout = False
+            container = self.parent.parent
+            if isinstance(container, Widget):
+                container.scroll_to_widget(self, top=True, animate=False)
+
     def on_focus(self) -> None:
         self.border_subtitle = "e email · c call · r rehearse · ⏎ details"
         self.scroll_visible()
