@@ -16,6 +16,10 @@ import phonenumbers
 
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 _BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+# Bidi overrides plus zero-width spaces, word joiners and stray BOMs: invisible, no honest
+# use in a contact field or note, and a way to hide words ("ig\u200bnore") from a reader.
+# (Zero-width joiners and non-joiners stay: emoji and several scripts need them.)
+_HIDDEN = {**_BIDI, **dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))}
 _EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+$")
 
 
@@ -56,7 +60,7 @@ def clean(value: object) -> str:
         return text if "  " not in text and text.strip() == text else " ".join(text.split())
     if "\x1b" in text:
         text = _ANSI.sub("", text)
-    text = text.translate(_BIDI)
+    text = text.translate(_HIDDEN)
     if not text.isprintable():
         text = "".join(
             " " if c in "\t\r\n" else c
@@ -68,7 +72,7 @@ def clean(value: object) -> str:
 
 def clean_note(value: str) -> str:
     """Note text stays as written, minus escape sequences and NULs."""
-    text = _ANSI.sub("", value).replace("\x00", "").translate(_BIDI)
+    text = _ANSI.sub("", value).replace("\x00", "").translate(_HIDDEN)
     return text.replace("\r\n", "\n").strip()
 
 
