@@ -323,3 +323,16 @@ def test_title_filtered_routes_do_not_step_through_other_staff(world: World, sto
     )
     assert filtered and all(r.hops[-1].name == "Harry Smith" for r in filtered)
     assert all(derek not in r.path for r in filtered)
+
+
+def test_queries_from_the_user_share_one_set_of_forward_bounds(world: World, store: Store) -> None:
+    net = load_network(store, now=NOW)
+    find_routes(store, target_company="Goldman Sachs", now=NOW, network=net)  # + alumni
+    find_routes(
+        store, target_company="Goldman Sachs", title_filter="Managing", now=NOW, network=net
+    )
+    find_routes(store, target_company="Morgan Stanley", now=NOW, network=net)
+    how_do_i_know(store, "Harry Smith", now=NOW, network=net)
+    assert len(net.router._fwd) == 1
+    find_routes(store, target_company="Morgan Stanley", via_team=True, now=NOW, network=net)
+    assert len(net.router._fwd) == 2

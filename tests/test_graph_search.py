@@ -33,6 +33,7 @@ def problems(draw: st.DrawFn) -> dict:
         "k": draw(st.integers(1, 6)),
         "h": draw(st.integers(1, 5)),
         "cap": draw(st.sampled_from([None, 1, 2])),
+        "bound": draw(st.sampled_from([None, "half", "none"])),
     }
 
 
@@ -91,7 +92,12 @@ def test_top_k_equals_brute_force(p: dict) -> None:
         np.array(p["tcost"], dtype=np.float64),
     )
     router = Router(snap)
-    for _ in range(2):  # the second query checks the reusable buffers were reset
+    bound = {
+        None: None,
+        "half": np.array(p["blocked"][: len(p["blocked"]) // 2], dtype=np.int64),
+        "none": np.empty(0, dtype=np.int64),
+    }[p["bound"]]
+    for _ in range(2):  # the second query checks the cached bounds were left as they were
         got = router.top_k(
             p["sources"],
             np.array(p["targets"]),
@@ -100,6 +106,7 @@ def test_top_k_equals_brute_force(p: dict) -> None:
             blocked=np.array(p["blocked"], dtype=np.int64),
             max_per_first=p["cap"],
             primary=0,
+            bound_blocked=bound,
         )
         expected = brute_force(p)
         want = (

@@ -162,7 +162,6 @@ class Router:
         self._slot = np.zeros(n, dtype=np.int64)
         self._fwd: dict[tuple[object, ...], list[np.ndarray]] = {}
         self._frontier: dict[tuple[object, ...], np.ndarray] = {}
-        self._indptr = snap.indptr
 
     # ------------------------------------------------------------- helpers
 
@@ -226,13 +225,15 @@ class Router:
         blocked: np.ndarray | None = None,
         max_per_first: int | None = None,
         primary: int | None = None,
+        bound_blocked: np.ndarray | None = None,
     ) -> list[Found]:
         """The ``k`` cheapest loop-free paths from any source to any target.
 
         ``sources``: (node index, start cost). Paths never pass through a target or a
         blocked node (a blocked source may still start one). ``max_per_first``: cap on
         accepted routes per first contact (the node after ``primary``, or the source itself
-        for other sources).
+        for other sources). ``bound_blocked``: the part of ``blocked`` that stays the same
+        from query to query (the cached forward bounds respect it; default: all of it).
         """
         if k <= 0 or max_edges <= 0 or not sources:
             return []
@@ -256,7 +257,11 @@ class Router:
             mark[blocked] = False
         if targets.size == 0:
             return []
-        tabs = self.forward_bounds(sources, blocked, max_edges)
+        if bound_blocked is not None:
+            bound_blocked = np.intersect1d(blocked, np.asarray(bound_blocked, dtype=np.int64))
+        tabs = self.forward_bounds(
+            sources, blocked if bound_blocked is None else bound_blocked, max_edges
+        )
         roots = self.s.tcost[targets] + tabs[max_edges][targets]
         # Targets and blocked non-sources can't be stepped on: hide them from the bounds
         # (so they are never a child) for this query, then put the values back.

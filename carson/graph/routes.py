@@ -99,6 +99,7 @@ def _search(
             blocked=snap.indices_of(sorted(blocked)),
             max_per_first=net.weights.max_per_first_contact if diverse else None,
             primary=snap.index_of(net.me_id) if net.me_id is not None else None,
+            bound_blocked=snap.indices_of(sorted(own - {None})),
         )
 
 
