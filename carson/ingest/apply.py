@@ -158,13 +158,19 @@ class Importer:
     def _person(self, pid: int) -> list[Any]:
         """[first, last, birthday, location, tags, source] of a stored or pending person."""
         if self._people is None:
+            self.flush()  # people made so far are loaded with everyone else
             self._people = {
                 r[0]: [r[1], r[2], r[3], r[4], r[5], r[6]] for r in self.store.person_rows()
             }
         row = self._people.get(pid)
-        if row is None:  # made before the cache loaded, by someone else in this transaction
-            row = next((r[1:] for r in self.store.person_rows() if r[0] == pid), None)
-            row = list(row) if row else [None, None, None, None, "[]", None]
+        if row is None:  # written by someone else inside this transaction (rare)
+            self._settle(pid)
+            person = self.store.get_person(pid)
+            assert person is not None
+            row = [person.first_name, person.last_name, person.birthday, person.location,
+                   person.tags, person.source]  # fmt: skip
+            if person.birthday is not None:
+                row[2] = person.birthday.isoformat()
             self._people[pid] = row
         if isinstance(row[4], str):
             row[4] = json.loads(row[4])

@@ -1,0 +1,102 @@
+"""Batched writes: the same store whatever the batch size, and nothing half-written."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from carson.ingest import apply, export, import_path
+from carson.store import Store
+
+ME = ["me@seller.example"]
+HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+
+
+def _linkedin(path: Path) -> Path:
+    rows = []
+    for i in range(40):
+        rows.append(
+            f"P{i % 13},Q{i % 7},{f'https://www.linkedin.com/in/p-{i}' if i % 2 else ''},"
+            f"{f'p{i}@x.example' if i % 3 == 0 else ''},Org {i % 5},Title {i % 4},"
+            f"{1 + i % 27:02d} Feb 2024\n"
+        )
+    path.write_text("Notes:\n\n" + HEADER + "".join(rows), encoding="utf-8")
+    return path
+
+
+def _mbox(path: Path) -> Path:
+    out = []
+    for i in range(30):
+        mid = i % 11  # the same Message-ID again, in a later batch
+        out.append(
+            f"From x@y Mon Nov  3 09:00:00 2025\nFrom: Person {i % 4} <u{i % 4}@corp.example>\n"
+            f"To: u{(i + 1) % 6}@corp.example, me@seller.example\n"
+            f"Cc: Other {i % 3} <o{i % 3}@corp.example>\nSubject: S{i % 5}\n"
+            f"Date: Mon, 3 Nov 2025 {i % 24:02d}:00:00 +0000\nMessage-ID: <{mid}@t>\n\nb\n\n"
+        )
+    path.write_text("".join(out), encoding="utf-8")
+    return path
+
+
+def _snapshot(store: Store) -> dict[str, object]:
+    data = export.dump(store)
+    data.pop("exported_at")
+    return data
+
+
+def _run(home: Path, files: list[Path]) -> tuple[dict[str, object], list[dict[str, object]]]:
+    with Store(home) as store:
+        reports = [import_path(store, f, me_emails=ME, index_notes=False).as_dict() for f in files]
+        return _snapshot(store), reports
+
+
+def test_small_batches_give_the_same_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = [_linkedin(tmp_path / "c.csv"), _mbox(tmp_path / "m.mbox")]
+    files += files  # and a re-import of both
+    expected = _run(tmp_path / "big", files)
+    monkeypatch.setattr(apply, "_BATCH", 3)
+    monkeypatch.setattr(apply, "_MAIL_BATCH", 2)
+    assert _run(tmp_path / "small", files) == expected
+    _, reports = expected
+    assert reports[1]["created"] == 11 and reports[1]["unchanged"] == 19  # 11 distinct ids
+    assert all(r["created"] == r["updated"] == r["merged"] == 0 for r in reports[2:])
+
+
+def test_a_person_twice_in_one_file_is_one_person(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "Notes:\n\n" + HEADER + "Ana,Silva,https://www.linkedin.com/in/ana,,Acme,CTO,01 Feb 2024\n"
+        "Ana,Silva,https://www.linkedin.com/in/ana,ana@acme.example,Acme,CEO,01 Feb 2024\n",
+        encoding="utf-8",
+    )
+    report = import_path(store, path, index_notes=False)
+    [ana] = store.people_named("Ana Silva")
+    assert ana.emails == ["ana@acme.example"]
+    [job] = store.employments(person_id=ana.id)
+    assert job.title == "CEO" and job.current
+    assert (report.created, report.updated, report.merged) == (1, 1, 0)
+
+
+def test_an_import_stopped_half_way_leaves_the_store_as_it_was(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows go out in batches, but all inside the file's one transaction (Ctrl-C, a crash)."""
+    import_path(store, _linkedin(tmp_path / "c.csv"), index_notes=False)
+    before, people = asdict(store.counts()), store.people()
+    big = tmp_path / "big.csv"
+    rows = "".join(f"N{i},M{i},https://www.linkedin.com/in/n-{i},,Org {i % 9},T,01 Feb 2024\n"
+                   for i in range(1200))  # fmt: skip
+    big.write_text("Notes:\n\n" + HEADER + rows, encoding="utf-8")
+    monkeypatch.setattr(apply, "_BATCH", 100)  # several batches are written before the stop
+
+    def stop(done: int, total: int) -> None:
+        if done > 600:
+            assert store.db.execute("SELECT count(*) FROM people").fetchone()[0] > 500
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_path(store, big, index_notes=False, progress=stop)
+    assert asdict(store.counts()) == before
+    assert store.people() == people
