@@ -310,7 +310,11 @@ def build_network(
 
 def keep_people(sc: Scored, ids: np.ndarray) -> Scored:
     """Only the pairs whose both people are in ``ids`` (sorted person ids)."""
-    ok = np.isin(sc.a, ids) & np.isin(sc.b, ids)
+    if sc.a.size == 0:
+        return sc
+    known = np.zeros(int(max(ids.max(initial=0), sc.a.max(), sc.b.max())) + 1, dtype=bool)
+    known[ids] = True
+    ok = known[sc.a] & known[sc.b]
     if ok.all():
         return sc
     return Scored(
@@ -327,9 +331,10 @@ def keep_people(sc: Scored, ids: np.ndarray) -> Scored:
 def snapshot_of(sc: Scored, ids: np.ndarray, tcost: np.ndarray, w: GraphWeights) -> Snapshot:
     """The CSR routing snapshot: edge cost ``-log`` hop probability, node target cost."""
     p = w.hop_p_min + (w.hop_p_max - w.hop_p_min) * np.clip(sc.strength, 0.0, 1.0)
-    a = np.searchsorted(ids, sc.a)
-    b = np.searchsorted(ids, sc.b)
-    return Snapshot.from_edges(ids, a, b, -np.log(p), tcost)
+    # Person id → node index through a dense table (ids are store row ids: dense enough).
+    lut = np.zeros(int(ids[-1]) + 1 if ids.size else 0, dtype=np.int64)
+    lut[ids] = np.arange(ids.size)
+    return Snapshot.from_edges(ids, lut[sc.a], lut[sc.b], -np.log(p), tcost)
 
 
 _CACHE: dict[tuple[Path, datetime | None], tuple[tuple[object, ...], Network]] = {}
