@@ -203,43 +203,55 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
 
     # Activity: recency x volume x reciprocity x channel, plus co-presence. Powers and logs
     # are costly, so they run only over the pairs that need them.
-    has_tie = np.bincount(inv_t, minlength=n) > 0
+    has_tie = np.zeros(n, dtype=bool)
+    has_tie[inv_t] = True
+    # Per-pair sums run over the pairs that have contact only (compact indices), not all.
+    act, loc = _unique(inv_oo)
+    na = act.size
     at_oo = sig.it_at[oo]
     ch_oo = sig.it_channel[oo]
     dir_oo = sig.it_dir[oo]
     chw = np.array([w.channel_weight.get(c, 0.4) for c in sig.channels])
-    count = np.bincount(inv_oo, minlength=n)
-    weighted = np.bincount(inv_oo, weights=chw[ch_oo] * _half(_age(now_s, at_oo), hl), minlength=n)
-    outbound = np.bincount(inv_oo, weights=dir_oo == 1, minlength=n)
-    inbound = np.bincount(inv_oo, weights=dir_oo == 2, minlength=n)
-    mutual = np.bincount(inv_oo, weights=dir_oo == 0, minlength=n)
+    count = np.bincount(loc, minlength=na)
+    weighted = np.bincount(loc, weights=chw[ch_oo] * _half(_age(now_s, at_oo), hl), minlength=na)
+    outbound = np.bincount(loc, weights=dir_oo == 1, minlength=na)
+    inbound = np.bincount(loc, weights=dir_oo == 2, minlength=na)
+    mutual = np.bincount(loc, weights=dir_oo == 0, minlength=na)
     is_meeting = np.array([c == "meeting" for c in sig.channels])
-    meetings = np.bincount(inv_oo, weights=is_meeting[ch_oo], minlength=n)
-    last_oo = _group_max(n, inv_oo, at_oo)
-    meeting_like = np.array([c in ("meeting", "event", "call") for c in sig.channels])
-    co_meet_row = meeting_like[sig.it_channel[cg]]
-    co_meet = np.bincount(inv_co, weights=co_meet_row, minlength=n)
-    co_thr = np.bincount(inv_co, weights=~co_meet_row, minlength=n)
-    co_last = _group_max(n, inv_co, sig.it_at[cg])
-    del at_oo, ch_oo, dir_oo, inv_oo, inv_co
+    meetings = np.bincount(loc, weights=is_meeting[ch_oo], minlength=na)
+    last_act = _group_max(na, loc, at_oo)
+    del at_oo, ch_oo, dir_oo, inv_oo, loc
 
     activity = np.zeros(n)
-    act = np.flatnonzero(count)
-    volume = np.minimum(1.0, np.log1p(weighted[act]) / np.log1p(w.volume_saturation))
-    two_way = (mutual[act] > 0) | ((outbound[act] > 0) & (inbound[act] > 0))
+    volume = np.minimum(1.0, np.log1p(weighted) / np.log1p(w.volume_saturation))
+    two_way = (mutual > 0) | ((outbound > 0) & (inbound > 0))
     recip = np.where(two_way, 1.0, w.one_way_factor)
-    recency = _half(_age(now_s, last_oo[act]), hl)
-    activity[act] = w.activity_weight * np.sqrt(recency * volume) * recip
-    has_act = count > 0
-    has_co = (co_meet + co_thr) > 0
-    co = np.flatnonzero(has_co)
-    co_vol = np.minimum(1.0, np.log1p(co_meet[co] + 0.5 * co_thr[co]) / np.log1p(10))
-    co_part = w.co_presence_weight * _half(_age(now_s, co_last[co]), hl) * co_vol
+    activity[act] = w.activity_weight * np.sqrt(_half(_age(now_s, last_act), hl) * volume) * recip
+    has_act = np.zeros(n, dtype=bool)
+    has_act[act] = True
+    one_meeting = np.zeros(n, dtype=bool)
+    one_meeting[act] = (count == 1) & (meetings > 0)
+    last = np.full(n, _NONE, dtype=np.int64)
+    last[act] = last_act
+    del weighted, outbound, inbound, mutual, volume, two_way, recip, count, meetings, last_act
+
+    co, cloc = _unique(inv_co)
+    meeting_like = np.array([c in ("meeting", "event", "call") for c in sig.channels])
+    co_meet_row = meeting_like[sig.it_channel[cg]]
+    co_meet = np.bincount(cloc, weights=co_meet_row, minlength=co.size)
+    co_thr = np.bincount(cloc, weights=~co_meet_row, minlength=co.size)
+    co_last = _group_max(co.size, cloc, sig.it_at[cg])
+    del inv_co, cloc, co_meet_row
+    co_vol = np.minimum(1.0, np.log1p(co_meet + 0.5 * co_thr) / np.log1p(10))
+    co_part = w.co_presence_weight * _half(_age(now_s, co_last), hl) * co_vol
     activity[co] = 1 - (1 - activity[co]) * (1 - co_part)
-    last = np.where(has_act, last_oo, _NONE)
-    last = np.where(has_co & (~has_act | (co_last > last)), co_last, last)
+    has_co = np.zeros(n, dtype=bool)
+    has_co[co] = True
+    co_meets = np.zeros(n, dtype=bool)
+    co_meets[co] = co_meet > 0
+    last[co] = np.maximum(last[co], co_last)
     has_last = has_act | has_co
-    del weighted, outbound, inbound, mutual, last_oo, co_last, volume, recency, co_vol
+    del co_vol, co_part, co_meet, co_thr, co_last
 
     # Colleague overlap at a shared employer (longest overlap, first found on ties).
     col_months, col_end = _overlaps(sig, pa, pb, today)
@@ -288,10 +300,7 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     # after the ties; co-presence or a fallback only when nothing else is known.
     tie_best = np.where(primary >= 0, cbase[np.maximum(primary, 0)], -1.0)
     primary = np.where(add_col & (cbase[_COLLEAGUE] > tie_best), _COLLEAGUE, primary)
-    co_ctx = np.where(
-        co_meet > 0, CTX_CODE[TieContext.co_attendee], CTX_CODE[TieContext.co_recipient]
-    )
-    one_meeting = (count == 1) & (meetings > 0)
+    co_ctx = np.where(co_meets, CTX_CODE[TieContext.co_attendee], CTX_CODE[TieContext.co_recipient])
     fallback = np.where(
         one_meeting, CTX_CODE[TieContext.met_once], CTX_CODE[TieContext.acquaintance]
     )
