@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -204,7 +205,8 @@ class NotesIndex:
         self._lock = threading.RLock()
         self._client: Any = None
         self._collection: Any = None
-        self._verified: tuple[int, int] | None = None
+        self._verified: tuple[tuple[int, int], tuple[int, int]] | None = None
+        self._seen: weakref.WeakKeyDictionary[Store, tuple[int, int]] = weakref.WeakKeyDictionary()
 
     # ------------------------------------------------------------------ opening
 
@@ -276,15 +278,30 @@ class NotesIndex:
         with self._lock:
             for start in range(0, len(notes), ADD_BATCH):
                 batch = list(notes[start : start + ADD_BATCH])
-                vectors = self.embedder.embed([n.text for n in batch])
+                vectors = np.asarray(self.embedder.embed([n.text for n in batch]), np.float32)
+                orgs = [ctx.orgs_for(n) for n in batch]
                 self.collection.upsert(
                     ids=[note_key(n.id or 0) for n in batch],
                     embeddings=vectors,
                     documents=[n.text for n in batch],
-                    metadatas=[metadata(n, ctx.orgs_for(n)) for n in batch],
+                    metadatas=[metadata(n, o) for n, o in zip(batch, orgs, strict=True)],
                 )
+                self._record(store, batch, vectors, orgs)
             self._verified = None
         return len(notes)
+
+    def _record(
+        self, store: Store, notes: Sequence[Note], vectors: np.ndarray, orgs: Sequence[list[int]]
+    ) -> None:
+        """Keep each note's vector and organisations in SQLite, for lookups by note id."""
+        with store.write():
+            store.put_note_index_rows(
+                self.embedder.name,
+                [
+                    (n.id or 0, np.ascontiguousarray(v, dtype=np.float32).tobytes(), o)
+                    for n, v, o in zip(notes, vectors, orgs, strict=True)
+                ],
+            )
 
     def remove(self, note_ids: Iterable[int]) -> None:
         keys = [note_key(i) for i in note_ids]
@@ -304,33 +321,67 @@ class NotesIndex:
                 # The folder was removed under a live client: start a fresh one.
                 self._reset_client()
                 self._collection = self._create()
+            with store.write():
+                store.clear_note_index_rows()
             notes = store.notes()
             self.add(store, notes)
-            self._verified = store.note_stats()
+            self._verified = self._stats(store)
             return len(notes)
 
     def sync(self, store: Store) -> int:
         """Index notes SQLite has and the index lacks, drop rows for deleted notes.
 
-        Cheap when nothing changed: one SQL aggregate, compared with the last check.
-        Returns the number of rows added or removed.
+        Free when nothing was committed since the last call (``Store.change_token``);
+        otherwise one SQL aggregate, compared with the last check. A note counts as
+        indexed when Chroma has it and SQLite has its vector from this embedder (a store
+        indexed before vectors were kept there gets them from Chroma, not re-embedded).
+        Returns the number of notes added or removed.
         """
-        stats = store.note_stats()
+        token = store.change_token()
+        if self._seen.get(store) == token:
+            return 0
+        stats = self._stats(store)
         if stats == self._verified:
+            self._seen[store] = token
             return 0
         with self._lock:
-            if self.count() == stats[0]:
+            if stats[0] == stats[1] and self.count() == stats[0][0]:
                 self._verified = stats
+                self._seen[store] = token
                 return 0
-            in_index = {note_id_of(k) for k in self.collection.get(include=[])["ids"]}
             in_store = set(store.note_ids())
-            missing = sorted(in_store - in_index)
+            with_vectors = set(store.note_ids_with_vectors(self.embedder.name))
+            with _chroma_errors(self.path):
+                in_index = {note_id_of(k) for k in self.collection.get(include=[])["ids"]}
             extra = sorted(in_index - in_store)
             self.remove(extra)
-            notes = [n for n in (store.get_note(i) for i in missing) if n is not None]
+            missing = sorted(in_store - in_index)
+            notes = [n for n in store.notes_by_id(missing).values()]
             self.add(store, notes)
-            self._verified = stats
+            self._backfill(store, sorted((in_store & in_index) - with_vectors))
+            self._verified = self._stats(store)
+            self._seen[store] = store.change_token()
             return len(notes) + len(extra)
+
+    def _stats(self, store: Store) -> tuple[tuple[int, int], tuple[int, int]]:
+        """(notes, highest id) in SQLite, and the same for the vectors it keeps."""
+        return store.note_stats(), store.note_vector_stats(self.embedder.name)
+
+    def _backfill(self, store: Store, note_ids: list[int]) -> None:
+        """Copy vectors Chroma has into SQLite (for stores indexed before it kept them)."""
+        if not note_ids:
+            return
+        ctx = _Context(store)
+        for start in range(0, len(note_ids), ADD_BATCH):
+            chunk = note_ids[start : start + ADD_BATCH]
+            with _chroma_errors(self.path):
+                got = self.collection.get(ids=[note_key(i) for i in chunk], include=["embeddings"])
+            vectors = dict(zip(got["ids"], got["embeddings"], strict=True))
+            notes = store.notes_by_id(chunk)
+            batch = [notes[i] for i in chunk if i in notes and note_key(i) in vectors]
+            if batch:
+                matrix = np.asarray([vectors[note_key(n.id or 0)] for n in batch], np.float32)
+                self._record(store, batch, matrix, [ctx.orgs_for(n) for n in batch])
 
     # ----------------------------------------------------------------- reading
 
@@ -346,6 +397,39 @@ class NotesIndex:
             )
             for i, d, m in zip(ids, docs, metas, strict=True)
         ]
+
+    def nearest_ids(
+        self, vector: np.ndarray, *, k: int, where: dict[str, Any] | None = None
+    ) -> list[tuple[int, float]]:
+        """(note id, cosine similarity) of the ``k`` notes closest to ``vector``: one Chroma
+        call that returns nothing but ids and distances (the notes come from SQLite)."""
+        if k <= 0:
+            return []
+        with _chroma_errors(self.path):
+            res = self.collection.query(
+                query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
+                n_results=k,
+                where=where,
+                include=["distances"],
+            )
+        if not res["ids"] or not res["ids"][0]:
+            return []
+        return [
+            (note_id_of(key), 1.0 - float(dist))
+            for key, dist in zip(res["ids"][0], res["distances"][0], strict=True)
+        ]
+
+    def score_ids(
+        self, store: Store, vector: np.ndarray, ids: Iterable[int]
+    ) -> list[tuple[int, float]]:
+        """(note id, cosine similarity) of every note in ``ids``, exactly: their vectors
+        come from SQLite by id, so no Chroma call is made."""
+        rows = store.note_vectors(ids, self.embedder.name)
+        if not rows:
+            return []
+        matrix = np.frombuffer(b"".join(v for _, v in rows), dtype=np.float32)
+        sims = matrix.reshape(len(rows), -1) @ np.asarray(vector, dtype=np.float32)
+        return [(nid, float(sim)) for (nid, _), sim in zip(rows, sims, strict=True)]
 
     def nearest(
         self, vector: np.ndarray, *, k: int, where: dict[str, Any] | None = None

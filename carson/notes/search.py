@@ -10,6 +10,8 @@ on similarity alone.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -17,11 +19,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from carson.errors import UsageError
+from carson.models import Note
 from carson.notes.index import (
     NotesIndex,
     Row,
-    all_of,
-    any_of,
     open_index,
     org_mentions,
     timestamp,
@@ -86,10 +87,60 @@ class _Query:
     residual: str = ""
 
 
+class _Names:
+    """What query parsing needs from a resolver, indexed once (not per query)."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.orgs = resolver.organization_names()
+        self.people = resolver.person_keys()
+        self.by_word: dict[str, set[int]] = {}
+        for key, ids in self.people.items():
+            words = key.split()
+            for word in {words[0], words[-1]}:
+                self.by_word.setdefault(word, set()).update(ids)
+
+    def lone_word(self, word: str) -> list[int]:
+        """Who a single capitalised word names: a one-word name, else first or last names."""
+        return list(self.people.get(word) or self.by_word.get(word) or ())
+
+
+_NAMES: weakref.WeakKeyDictionary[Resolver, _Names] = weakref.WeakKeyDictionary()
+_RESOLVERS: weakref.WeakKeyDictionary[Store, tuple[tuple[int, int], Resolver]] = (
+    weakref.WeakKeyDictionary()
+)
+_CACHE_LOCK = threading.Lock()
+
+
+def shared_resolver(store: Store) -> Resolver:
+    """One ``Resolver`` per store, rebuilt only after something was written to it."""
+    from carson.resolve import Resolver
+
+    token = store.change_token()
+    with _CACHE_LOCK:
+        cached = _RESOLVERS.get(store)
+        if cached is not None and cached[0] == token:
+            return cached[1]
+    resolver = Resolver(store)
+    with _CACHE_LOCK:
+        _RESOLVERS[store] = (token, resolver)
+    return resolver
+
+
+def _names(resolver: Resolver) -> _Names:
+    with _CACHE_LOCK:
+        names = _NAMES.get(resolver)
+    if names is None:
+        names = _Names(resolver)
+        with _CACHE_LOCK:
+            _NAMES[resolver] = names
+    return names
+
+
 def _understand(query: str, resolver: Resolver) -> _Query:
     """Find the people and companies ``query`` names, and what it asks about them."""
     from carson.resolve import normalize
 
+    names = _names(resolver)
     q = _Query(query)
     name_words: set[str] = set()
     for person in resolver.people_in_text(query):
@@ -98,17 +149,16 @@ def _understand(query: str, resolver: Resolver) -> _Query:
         name_words.update(normalize(person.name).split())
     # A lone first name ("Harry's family") counts when it means exactly one person.
     for match in _CAPITALISED.finditer(query):
-        word = match.group(1)
-        if normalize(word) in name_words:
+        word = normalize(match.group(1))
+        if word in name_words:
             continue
-        ids = resolver.person_ids(word)
+        ids = names.lone_word(word)
         if len(ids) == 1 and ids[0] not in q.people:
             alone = resolver.store.get_person(ids[0])
             if alone is not None:
                 q.people[ids[0]] = alone.name
-                name_words.add(normalize(word))
-    org_names = resolver.organization_names()
-    for oid in org_mentions(query, org_names):
+                name_words.add(word)
+    for oid in org_mentions(query, names.orgs):
         org = resolver.store.get_organization(oid)
         if org is not None:
             q.orgs[oid] = org.name
@@ -135,6 +185,31 @@ def _resolve_org(resolver: Resolver, org: str | int) -> int:
     return found.id
 
 
+def _day_end(until: date | datetime) -> datetime:
+    if isinstance(until, datetime):
+        return until
+    return datetime.combine(until, datetime.max.time())
+
+
+def _admits(
+    note: Note,
+    since: date | datetime | None,
+    until: date | datetime | None,
+    source: str | None,
+) -> bool:
+    """The same date and source tests as ``where_clause`` (a date includes its whole day)."""
+    ts = timestamp(note.at)
+    if since is not None and ts < timestamp(since):
+        return False
+    if until is not None:
+        if isinstance(until, datetime):
+            if ts > timestamp(until):
+                return False
+        elif ts >= timestamp(until) + 86400:
+            return False
+    return not source or (note.source or "") == source
+
+
 def search_notes(
     store: Store,
     query: str,
@@ -158,36 +233,55 @@ def search_notes(
     name raises ``UnknownPersonError`` / ``UnknownOrganizationError`` with "did you
     mean" suggestions. Notes scoring under ``min_score`` are left out. A blank query
     lists the filtered notes, newest first.
-    """
-    from carson.resolve import Resolver
 
+    Cost: one query embedding and one Chroma top-k call when no person or company is
+    involved. Notes of a person or company (a filter, or a name in the query) are
+    looked up by id in SQLite and scored exactly against their stored vectors.
+    """
     if k <= 0:
         raise UsageError(f"k must be at least 1 (got {k}).", "Ask for --k 1 or more.")
-    resolver = resolver or Resolver(store)
+    resolver = resolver or shared_resolver(store)
     index = index or open_index(store.home, settings)
     person_id = _resolve_person(resolver, person) if person is not None else None
     org_id = _resolve_org(resolver, org) if org is not None else None
-    where = where_clause(
-        person_ids=[person_id] if person_id is not None else [],
-        org_ids=[org_id] if org_id is not None else [],
-        since=since,
-        until=until,
-        source=source,
-    )
+    dated = since is not None or until is not None or bool(source)
     index.sync(store)
 
-    # Notes about one person: look them up by id and score them all exactly.
-    person_notes = store.note_ids(person_ids=[person_id]) if person_id is not None else None
+    # Notes about one person or company: their ids come from SQLite.
+    allowed: set[int] | None = None
+    if person_id is not None:
+        allowed = set(store.note_ids(person_ids=[person_id]))
+    if org_id is not None:
+        of_org = set(store.note_ids_for_orgs([org_id]))
+        allowed = of_org if allowed is None else allowed & of_org
+    notes: dict[int, Note] = {}
+
+    def admitted(ids: set[int]) -> set[int]:
+        if allowed is not None:
+            ids &= allowed
+        if not dated or not ids:
+            return ids
+        notes.update(store.notes_by_id(ids - notes.keys()))
+        return {i for i in ids if i in notes and _admits(notes[i], since, until, source)}
+
     if not query.strip():
-        if where is None:
+        if allowed is None and not dated:
             raise UsageError(
                 "Search for something: the query is empty.",
                 'Give a query (carson notes search "payroll") or a --person to list.',
             )
-        zero = np.zeros(index.embedder.dim, dtype=np.float32)
-        rows = index.matching(zero, ids=person_notes, where=where)
-        rows.sort(key=lambda r: (timestamp(r.at), r.id), reverse=True)
-        return _hits(store, rows[:k], {})
+        if allowed is None:
+            ids = {
+                r.id
+                for r in index.matching(
+                    np.zeros(index.embedder.dim, np.float32), where=_where(since, until, source)
+                )
+            }
+        else:
+            ids = admitted(set(allowed))
+        notes.update(store.notes_by_id(ids - notes.keys()))
+        newest = sorted(ids, key=lambda i: (timestamp(notes[i].at), i), reverse=True)[:k]
+        return _hits(store, [_row(notes[i], 0.0) for i in newest], {})
 
     q = _understand(query, resolver)
     if person_id is not None:
@@ -196,30 +290,63 @@ def search_notes(
         q.orgs.pop(org_id, None)
     vector = index.embedder.embed([q.residual or query])[0]
 
-    found: dict[int, Row] = {}
-    if person_notes is not None:
-        rows = index.matching(vector, ids=person_notes, where=where)
+    sims: dict[int, float] = {}
+    if allowed is not None:
+        sims.update(index.score_ids(store, vector, admitted(set(allowed))))
     else:
-        rows = index.nearest(vector, k=k, where=where)
-    for row in rows:
-        found[row.id] = row
+        sims.update(index.nearest_ids(vector, k=k, where=_where(since, until, source)))
+    named: set[int] = set()
     if q.people:
-        linked = store.note_ids(person_ids=list(q.people))
-        if person_notes is not None:
-            linked = sorted(set(linked) & set(person_notes))
-        for row in index.matching(vector, ids=linked, where=where):
-            found[row.id] = row
+        named |= admitted(set(store.note_ids(person_ids=list(q.people))))
     if q.orgs:
-        named_orgs = any_of(*[{f"o_{o}": True} for o in q.orgs])
-        for row in index.matching(vector, where=all_of(where, named_orgs)):
-            found[row.id] = row
-    for row in found.values():
-        row.matched = [name for pid, name in q.people.items() if pid in row.people] + [
-            name for oid, name in q.orgs.items() if oid in row.orgs
-        ]
-    kept = [r for r in found.values() if _score(r) >= min_score]
-    ranked = sorted(kept, key=lambda r: (-_score(r), -timestamp(r.at), r.id))
-    return _hits(store, ranked[:k], {})
+        named |= admitted(set(store.note_ids_for_orgs(list(q.orgs))))
+    if named:
+        sims.update(index.score_ids(store, vector, named - sims.keys()))
+
+    def score(nid: int) -> float:
+        return round(sims[nid] + (ENTITY_BONUS if nid in named else 0.0), 6)
+
+    kept = [nid for nid in sims if score(nid) >= min_score]
+    if not kept:
+        return []
+    # Rank by score; the dates (the tie-break) are only needed near the k-th score.
+    kept.sort(key=lambda nid: -score(nid))
+    floor = score(kept[min(k, len(kept)) - 1])
+    near = [nid for nid in kept if score(nid) >= floor - 1e-6]
+    notes.update(store.notes_by_id(set(near) - notes.keys()))
+    orgs = store.note_orgs(near) if q.orgs else {}
+    rows = []
+    for nid in near:
+        note = notes.get(nid)
+        if note is None:
+            continue
+        row = _row(note, sims[nid], orgs.get(nid, []))
+        if nid in named:
+            row.matched = [name for pid, name in q.people.items() if pid in row.people] + [
+                name for oid, name in q.orgs.items() if oid in row.orgs
+            ]
+        rows.append(row)
+    rows.sort(key=lambda r: (-_score(r), -timestamp(r.at), r.id))
+    return _hits(store, rows[:k], {})
+
+
+def _where(
+    since: date | datetime | None, until: date | datetime | None, source: str | None
+) -> dict[str, Any] | None:
+    return where_clause(since=since, until=until, source=source)
+
+
+def _row(note: Note, similarity: float, orgs: list[int] | None = None) -> Row:
+    assert note.id is not None
+    return Row(
+        id=note.id,
+        text=note.text,
+        people=list(note.people),
+        orgs=list(orgs or []),
+        at=note.at,
+        source=note.source,
+        similarity=similarity,
+    )
 
 
 def _score(row: Row) -> float:

@@ -663,6 +663,129 @@ class Store:
             )
         return sorted(out)
 
+    def change_token(self) -> tuple[int, int]:
+        """Changes when anything was committed since (by this connection or another): O(1).
+
+        ``PRAGMA data_version`` moves on other connections' commits, ``total_changes``
+        on this one's writes, so a cache keyed by it is never stale.
+        """
+        version = int(self.db.execute("PRAGMA data_version").fetchone()[0])
+        return version, int(self.db.total_changes)
+
+    def notes_by_id(self, ids: Iterable[int]) -> dict[int, Note]:
+        """The stored notes with these ids (missing ids are left out), people linked."""
+        wanted = sorted(set(ids))
+        rows: list[sqlite3.Row] = []
+        people: dict[int, list[int]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows.extend(self.db.execute(f"SELECT * FROM notes WHERE id IN ({marks})", chunk))
+            for r in self.db.execute(
+                f"SELECT note_id, person_id FROM note_people WHERE note_id IN ({marks})"
+                " ORDER BY rowid",
+                chunk,
+            ):
+                people.setdefault(r[0], []).append(r[1])
+        return {
+            r["id"]: Note(
+                id=r["id"],
+                text=r["text"],
+                at=datetime.fromisoformat(r["at"]),
+                source=r["source"],
+                people=people.get(r["id"], []),
+            )
+            for r in rows
+        }
+
+    def put_note_index_rows(
+        self, embedder: str, rows: Iterable[tuple[int, bytes, Iterable[int]]]
+    ) -> None:
+        """Record (note id, vector bytes, organisation ids) as the notes index derived them."""
+        self._require_tx()
+        for note_id, vector, orgs in rows:
+            self.db.execute(
+                "INSERT OR REPLACE INTO note_vectors (note_id, embedder, vector) VALUES (?, ?, ?)",
+                (note_id, embedder, vector),
+            )
+            self.db.execute("DELETE FROM note_orgs WHERE note_id = ?", (note_id,))
+            self.db.executemany(
+                "INSERT OR IGNORE INTO note_orgs (note_id, org_id) VALUES (?, ?)",
+                [(note_id, org_id) for org_id in orgs],
+            )
+
+    def clear_note_index_rows(self, note_ids: Iterable[int] | None = None) -> None:
+        """Forget what the notes index derived: for these notes, or all of them."""
+        self._require_tx()
+        if note_ids is None:
+            self.db.execute("DELETE FROM note_vectors")
+            self.db.execute("DELETE FROM note_orgs")
+            return
+        keys = [(i,) for i in note_ids]
+        self.db.executemany("DELETE FROM note_vectors WHERE note_id = ?", keys)
+        self.db.executemany("DELETE FROM note_orgs WHERE note_id = ?", keys)
+
+    def note_vectors(self, ids: Iterable[int], embedder: str) -> list[tuple[int, bytes]]:
+        """(note id, vector bytes) for those of ``ids`` that ``embedder`` has embedded."""
+        wanted = sorted(set(ids))
+        out: list[tuple[int, bytes]] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.extend(
+                (int(r[0]), bytes(r[1]))
+                for r in self.db.execute(
+                    f"SELECT note_id, vector FROM note_vectors WHERE note_id IN ({marks})"
+                    " AND embedder = ?",
+                    [*chunk, embedder],
+                )
+            )
+        return out
+
+    def note_vector_stats(self, embedder: str) -> tuple[int, int]:
+        """(notes with a vector from ``embedder``, highest such note id): compare ``note_stats``."""
+        row = self.db.execute(
+            "SELECT count(*), coalesce(max(note_id), 0) FROM note_vectors WHERE embedder = ?",
+            (embedder,),
+        ).fetchone()
+        return int(row[0]), int(row[1])
+
+    def note_ids_with_vectors(self, embedder: str) -> list[int]:
+        """Ids of the notes ``embedder`` has a vector for, ascending."""
+        return [
+            int(r[0])
+            for r in self.db.execute(
+                "SELECT note_id FROM note_vectors WHERE embedder = ? ORDER BY note_id", (embedder,)
+            )
+        ]
+
+    def note_ids_for_orgs(self, org_ids: Iterable[int]) -> list[int]:
+        """Ids of the notes about any of these organisations (as the notes index found)."""
+        wanted = sorted(set(org_ids))
+        marks = ",".join("?" * len(wanted))
+        return [
+            int(r[0])
+            for r in self.db.execute(
+                f"SELECT DISTINCT note_id FROM note_orgs WHERE org_id IN ({marks})"
+                " ORDER BY note_id",
+                wanted,
+            )
+        ]
+
+    def note_orgs(self, note_ids: Iterable[int]) -> dict[int, list[int]]:
+        """Organisation ids each of these notes is about."""
+        wanted = sorted(set(note_ids))
+        out: dict[int, list[int]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.db.execute(
+                f"SELECT note_id, org_id FROM note_orgs WHERE note_id IN ({marks}) ORDER BY rowid",
+                chunk,
+            ):
+                out.setdefault(int(r[0]), []).append(int(r[1]))
+        return out
+
     # ---------------------------------------------------------------- outcomes
 
     def add_outcome(self, outcome: Outcome) -> Outcome:

@@ -179,10 +179,38 @@ def m003_employment_seen(db: sqlite3.Connection) -> None:
     _run_script(db, "ALTER TABLE employments ADD COLUMN seen TEXT;")
 
 
+def m004_note_vectors_and_orgs(db: sqlite3.Connection) -> None:
+    """What the notes index derives per note, kept beside it for lookups by id.
+
+    ``note_vectors``: the embedding (float32 bytes) and the embedder that made it, so
+    a person's notes are scored without a Chroma call. ``note_orgs``: the organisations
+    a note is about (named in it, or a linked person's employer when it was written).
+    Both are rebuilt by ``carson reindex``.
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE note_vectors (
+            note_id INTEGER PRIMARY KEY REFERENCES notes(id) ON DELETE CASCADE,
+            embedder TEXT NOT NULL,
+            vector BLOB NOT NULL
+        );
+        CREATE INDEX note_vectors_embedder ON note_vectors(embedder, note_id);
+        CREATE TABLE note_orgs (
+            note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+            org_id INTEGER NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+            PRIMARY KEY (note_id, org_id)
+        );
+        CREATE INDEX note_orgs_org ON note_orgs(org_id);
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_ingest_provenance_and_merges,
     m003_employment_seen,
+    m004_note_vectors_and_orgs,
 ]
 
 

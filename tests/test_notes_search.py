@@ -1,0 +1,105 @@
+"""Search cost: one Chroma call for plain queries, SQLite lookups by id for people and companies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pytest
+
+from carson.models import Employment, Note, Organization, Person
+from carson.notes import record_note, search_notes
+from carson.notes.index import open_index
+from carson.notes.search import shared_resolver
+from carson.store import Store
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    with store.write():
+        harry = store.add_person(Person(name="Harry Smith")).id or 0
+        sarah = store.add_person(Person(name="Sarah Lee")).id or 0
+        acme = store.add_organization(Organization(name="Acme Corp", aliases=["Acme"])).id or 0
+        store.add_employment(Employment(person_id=sarah, org_id=acme))
+    record_note(store, "Harry's daughter just started at Michigan", [harry], datetime(2025, 2, 2))
+    record_note(store, "Harry is training for the Boston marathon", [harry], datetime(2025, 1, 9))
+    record_note(store, "Sarah Lee says payroll runs late every month", [], datetime(2025, 3, 4))
+    record_note(store, "Budget for new tools is frozen until June", [], datetime(2024, 11, 8))
+    return store
+
+
+def test_change_token_moves_on_own_writes_and_on_other_connections(store: Store) -> None:
+    first = store.change_token()
+    assert store.change_token() == first
+    with store.write():
+        store.add_person(Person(name="Tom Baker"))
+    second = store.change_token()
+    assert second != first
+    other = Store(store.home)
+    with other.write():
+        other.add_person(Person(name="Priya Patel"))
+    other.close()
+    assert store.change_token() != second
+
+
+def test_every_indexed_note_has_its_vector_and_orgs_in_sqlite(filled: Store) -> None:
+    index = open_index(filled.home)
+    ids = filled.note_ids()
+    rows = dict(filled.note_vectors(ids, index.embedder.name))
+    assert sorted(rows) == ids
+    query = index.embedder.embed(["payroll problems"])[0]
+    exact = dict(index.score_ids(filled, query, ids))
+    for nid, sim in index.nearest_ids(query, k=len(ids)):
+        assert exact[nid] == pytest.approx(sim, abs=1e-5)
+    acme = filled.note_ids_for_orgs([1])
+    payroll = [n.id for n in filled.notes() if "payroll" in n.text]
+    assert acme == payroll  # Sarah Lee worked at Acme when she said it
+
+
+def test_named_person_search_scores_their_notes_from_sqlite(filled: Store) -> None:
+    hits = search_notes(filled, "Harry Smith family", k=2)
+    assert hits[0].text.startswith("Harry's daughter")
+    assert all(h.matched == ["Harry Smith"] for h in hits)
+    assert hits[0].score == pytest.approx(hits[0].similarity + 0.2, abs=1e-6)
+
+
+def test_vectors_missing_from_sqlite_are_copied_from_chroma(filled: Store) -> None:
+    before = [h.to_json() for h in search_notes(filled, "Harry Smith family", k=3)]
+    with filled.write():
+        filled.clear_note_index_rows()  # as a store indexed before SQLite kept vectors
+    assert filled.note_vectors(filled.note_ids(), open_index(filled.home).embedder.name) == []
+    after = [h.to_json() for h in search_notes(filled, "Harry Smith family", k=3)]
+    assert after == before
+    assert len(filled.note_ids_with_vectors(open_index(filled.home).embedder.name)) == 4
+
+
+def test_the_shared_resolver_is_reused_until_the_store_changes(filled: Store) -> None:
+    first = shared_resolver(filled)
+    assert shared_resolver(filled) is first
+    with filled.write():
+        zed = filled.add_person(Person(name="Zed Quinn")).id or 0
+        filled.add_note(Note(text="Zed wants SOC 2 by June", people=[zed], at=datetime(2025, 5, 1)))
+    fresh = shared_resolver(filled)
+    assert fresh is not first
+    hits = search_notes(filled, "Zed Quinn compliance", k=5, min_score=-1)
+    assert [h.matched for h in hits if h.text.startswith("Zed")] == [["Zed Quinn"]]
+
+
+def test_a_note_written_by_another_process_is_found(filled: Store) -> None:
+    search_notes(filled, "payroll")  # the index is now verified for this connection
+    other = Store(filled.home)
+    with other.write():
+        other.add_note(Note(text="Renewal with Workday is due in October", at=datetime(2025, 6, 1)))
+    other.close()
+    hits = search_notes(filled, "vendor renewal coming up", k=1)
+    assert hits[0].text == "Renewal with Workday is due in October"
+
+
+def test_person_filter_with_dates_uses_sqlite_ids(filled: Store) -> None:
+    hits = search_notes(
+        filled, "running", person="Harry Smith", until=datetime(2025, 1, 31), min_score=-1
+    )
+    assert [h.text for h in hits] == ["Harry is training for the Boston marathon"]
+    listed = search_notes(filled, "", person="Harry Smith")
+    assert [h.date.month for h in listed] == [2, 1]
+    assert np.isclose(listed[0].score, 0.0)
