@@ -31,9 +31,12 @@ def _routes(result: dict[str, Any], *, know: bool = False) -> str:
     )
     lines = [head]
     for i, r in enumerate(routes, 1):
-        rng = f"{_pct(r.get('low'))}–{_pct(r.get('high'))}"
-        lines.append(f"{i}. {_pct(r.get('probability'))} ({rng}) {r.get('summary', '')}".rstrip())
-        if r.get("label"):
+        summary = r.get("summary") or ""
+        if "probability" not in summary.lower():
+            rng = f"{_pct(r.get('low'))}–{_pct(r.get('high'))}"
+            summary = f"{_pct(r.get('probability'))} ({rng}) {summary}".rstrip()
+        lines.append(f"{i}. {summary}")
+        if r.get("label") and r["label"] not in summary:
             lines.append(f"   ({r['label']})")
         for hop in (r.get("hops") or [])[1:]:
             ev = hop.get("evidence") or []
