@@ -119,3 +119,12 @@ def test_unknown_embedder_is_named() -> None:
     with pytest.raises(EmbedderError) as err:
         get_embedder(Settings(embedder="word2vec"))
     assert "word2vec" in err.value.message
+
+
+def test_query_path_and_threading_do_not_change_vectors() -> None:
+    texts = ["payroll problems", "a much longer note " * 40, "Harry's daughter started at NYU"]
+    together = LocalEmbedder(threads=2, batch_size=2).embed(texts)
+    two_threads = LocalEmbedder(threads=1, session_threads=2).embed(texts)
+    alone = np.vstack([get_embedder().embed([t]) for t in texts])  # one text: the query path
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+    np.testing.assert_allclose(two_threads, alone, atol=1e-5)

@@ -105,11 +105,13 @@ def packaged_model_path() -> Path:
 class LocalEmbedder(Embedder):
     """all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime: WordPiece, mean pooling, L2 norm.
 
-    Batches are formed from texts of similar length (less padding) and run on
-    ``threads`` workers, each with a single-threaded onnxruntime session run, which
-    keeps both cores busy. A text's vector does not depend on its batch (padding is
-    masked and the arithmetic is fp32), so one note embedded alone and the same note
-    embedded during ``carson reindex`` get the same vector.
+    Texts are tokenized in one ``encode_batch`` call, batched by token length (almost
+    no padding) and run on ``threads`` workers sharing one session whose runs are
+    single-threaded: on two cores that beat one two-thread run per batch, which spends
+    CPU spinning and syncing (see ``tools/bench/notes_bench.py``). A text's vector does
+    not depend on its batch (padding is masked and the arithmetic is fp32), so one note
+    embedded alone and the same note embedded during ``carson reindex`` get the same
+    vector.
     """
 
     name = LOCAL_NAME
@@ -124,6 +126,7 @@ class LocalEmbedder(Embedder):
         tokenizer_sha256: str = TOKENIZER_SHA256,
         threads: int | None = None,
         batch_size: int = BATCH_SIZE,
+        session_threads: int = 1,
     ) -> None:
         self._model_path = model_path
         self._tokenizer_path = tokenizer_path
@@ -131,6 +134,8 @@ class LocalEmbedder(Embedder):
         self._tokenizer_sha256 = tokenizer_sha256
         self.threads = max(1, threads if threads is not None else min(os.cpu_count() or 1, 4))
         self.batch_size = batch_size
+        self.session_threads = max(1, session_threads)
+        """onnxruntime's intra-op threads per run (1: the workers use the cores instead)."""
         self._lock = threading.Lock()
         self._session: Any = None
         self._tokenizer: Any = None
@@ -175,9 +180,9 @@ class LocalEmbedder(Embedder):
 
             tokenizer = Tokenizer.from_file(str(self._tokenizer_path))
             tokenizer.enable_truncation(max_length=MAX_TOKENS)
-            tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+            tokenizer.no_padding()  # the file pads to 128; batches are padded in _run instead
             options = ort.SessionOptions()
-            options.intra_op_num_threads = 1
+            options.intra_op_num_threads = self.session_threads
             options.inter_op_num_threads = 1
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             options.log_severity_level = 3
@@ -209,10 +214,14 @@ class LocalEmbedder(Embedder):
 
     # ---------------------------------------------------------------- embedding
 
-    def _run(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+    def _run(self, encodings: list[Any]) -> np.ndarray:
+        """One onnxruntime call over encodings padded to the longest of them."""
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, e in enumerate(encodings):
+            ids[row, : len(e.ids)] = e.ids
+            mask[row, : len(e.ids)] = 1
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
@@ -225,15 +234,19 @@ class LocalEmbedder(Embedder):
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         self.load()
+        if len(texts) == 1:  # a query: no batch machinery
+            return self._run([self._tokenizer.encode(texts[0])])
+        # Tokenize everything at once (parallel, in Rust), then batch texts of the same
+        # token length together, so batches carry almost no padding.
+        encodings = self._tokenizer.encode_batch(list(texts))
         if len(texts) <= self.batch_size:
-            return self._run(list(texts))
-        # Similar lengths together: batches carry little padding.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+            return self._run(encodings)
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         chunks = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
         out = np.empty((len(texts), self.dim), dtype=np.float32)
 
         def work(chunk: list[int]) -> None:
-            out[chunk] = self._run([texts[i] for i in chunk])
+            out[chunk] = self._run([encodings[i] for i in chunk])
 
         if self.threads == 1:
             for chunk in chunks:
