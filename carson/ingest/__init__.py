@@ -102,13 +102,17 @@ def _sources(
     path: Path, kind: str, report: ImportReport, with_bodies: bool, progress: Progress | None
 ) -> Iterator[tuple[str, Iterator[Record], int]]:
     """(file label, records, total lines) for each file inside ``path``."""
-    from carson.ingest import carson_csv, google, ics, linkedin, mbox, vcard
+    from importlib import import_module
 
     if kind == "linkedin-zip":
+        from carson.ingest import linkedin
+
         for label, records in linkedin.parse_zip(path):
             yield label, records, 0
         return
     if kind == "mbox":
+        from carson.ingest import mbox
+
         size = path.stat().st_size
 
         def tick(done: int) -> None:
@@ -120,16 +124,20 @@ def _sources(
     text, warning = _text.read_text(path)
     if warning:
         report.warnings.append(Problem(path.name, warning, line=1))
-    parsers: dict[str, Callable[[str, str], Iterator[Record]]] = {
-        "linkedin": linkedin.parse_connections,
-        "linkedin-messages": linkedin.parse_messages,
-        "linkedin-invitations": linkedin.parse_invitations,
-        "google": google.parse,
-        "vcard": vcard.parse,
-        "ics": ics.parse,
-        "carson": carson_csv.parse_json if text.lstrip().startswith("{") else carson_csv.parse_csv,
-    }
-    yield path.name, parsers[kind](text, path.name), text.count("\n") + 1
+    # only the parser this file needs is imported (icalendar and vobject load slowly)
+    module, name = {
+        "linkedin": ("linkedin", "parse_connections"),
+        "linkedin-messages": ("linkedin", "parse_messages"),
+        "linkedin-invitations": ("linkedin", "parse_invitations"),
+        "google": ("google", "parse"),
+        "vcard": ("vcard", "parse"),
+        "ics": ("ics", "parse"),
+        "carson": ("carson_csv", "parse_json" if text.lstrip().startswith("{") else "parse_csv"),
+    }[kind]
+    parse: Callable[[str, str], Iterator[Record]] = getattr(
+        import_module(f"carson.ingest.{module}"), name
+    )
+    yield path.name, parse(text, path.name), text.count("\n") + 1
 
 
 def import_path(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -167,3 +167,15 @@ def person_name(display: str) -> str:
     ):
         return f"{parts[1]} {parts[0]}"
     return display
+
+
+def to_naive_utc(value: date | datetime) -> datetime:
+    """Carson stores times as naive UTC; floating times and dates are kept as written."""
+    if not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    if value.tzinfo is not None:
+        try:
+            return value.astimezone(UTC).replace(tzinfo=None)
+        except (OverflowError, ValueError):
+            return value.replace(tzinfo=None)
+    return value

@@ -11,29 +11,18 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import icalendar
 
 from carson.errors import ImportFormatError
 from carson.ingest import _text
+from carson.ingest._text import to_naive_utc
 from carson.ingest.records import InteractionRecord, Party, Problem, Record
 from carson.models import Channel, Direction
 
 _EVENT = re.compile(r"^BEGIN:VEVENT\s*$.*?^END:VEVENT\s*$", re.M | re.S)
-
-
-def to_naive_utc(value: date | datetime) -> datetime:
-    """Carson stores times as naive UTC; floating times and dates are kept as written."""
-    if not isinstance(value, datetime):
-        return datetime(value.year, value.month, value.day)
-    if value.tzinfo is not None:
-        try:
-            return value.astimezone(UTC).replace(tzinfo=None)
-        except (OverflowError, ValueError):
-            return value.replace(tzinfo=None)
-    return value
 
 
 def _events(text: str, file: str) -> Iterator[tuple[int, Any] | Problem]:

@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 from carson.errors import ImportFormatError
 from carson.ingest import _text
-from carson.ingest.ics import to_naive_utc
+from carson.ingest._text import to_naive_utc
 from carson.ingest.records import InteractionRecord, Party, Problem, Record
 from carson.models import Channel
 
