@@ -12,7 +12,7 @@ from datetime import date, datetime
 from carson.models import Channel, Direction, TieContext
 
 
-@dataclass
+@dataclass(slots=True)
 class Problem:
     """A record that could not be imported (or imported with a caveat), and why."""
 
@@ -33,7 +33,7 @@ class Problem:
         return out
 
 
-@dataclass
+@dataclass(slots=True)
 class Related:
     """Another person a contact card names (spouse, manager, assistant, friend)."""
 
@@ -42,7 +42,7 @@ class Related:
     label: str
 
 
-@dataclass
+@dataclass(slots=True)
 class ContactRecord:
     """One person from an address book or a connections list."""
 
@@ -69,7 +69,7 @@ class ContactRecord:
     record: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Party:
     """Someone named in a message or meeting: a display name and/or an address."""
 
@@ -80,7 +80,7 @@ class Party:
     """Known to be the owner (whose mailbox or export this is)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class InteractionRecord:
     """A message or meeting between the owner and others."""
 
@@ -101,7 +101,7 @@ class InteractionRecord:
     record: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class TieRecord:
     """A tie between two people named by the user (Carson CSV/JSON)."""
 
@@ -115,7 +115,7 @@ class TieRecord:
     record: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class NoteRecord:
     text: str
     people: list[str]
@@ -124,7 +124,7 @@ class NoteRecord:
     record: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ExportInfo:
     """What a parser learns about the whole file before its records (comes first)."""
 
