@@ -151,6 +151,24 @@ def test_json_schema_output_is_constrained_to_the_schema(
     assert choice.tool in ("find_routes", "person_profile", "how_do_i_know", "search_notes")
 
 
+def test_the_model_writes_a_draft_inside_the_grounding_check(
+    demo_store: Store, server: LocalServer
+) -> None:
+    """With a model brain the draft is the model's text, checked against the store's facts."""
+    from carson.drafting import draft_email, gather
+
+    brain = make_openai(_settings(demo_store.home, server.url), "smollm2", timeout=60)
+    offline = draft_email(demo_store, via="John Jacobs", to="Harry Smith", save=False)
+    draft = draft_email(demo_store, via="John Jacobs", to="Harry Smith", brain=brain, save=False)
+
+    assert draft.brain.startswith("model:")
+    assert draft.body.strip() and draft.body != offline.body
+    known = {f.source for f in gather(demo_store, via="John Jacobs", to="Harry Smith").facts}
+    assert {f.source for f in draft.facts_used} <= known | {"user"}  # only the store's facts
+    # A 135M model invents things: the check either passes the draft or names what it flagged.
+    assert draft.grounding.ok or draft.grounding.flagged
+
+
 def test_server_down_is_a_clear_error(demo_store: Store, server: LocalServer) -> None:
     url = server.url
     server.stop()
