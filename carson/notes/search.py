@@ -9,6 +9,7 @@ on similarity alone.
 
 from __future__ import annotations
 
+import heapq
 import re
 import threading
 import weakref
@@ -303,16 +304,15 @@ def search_notes(
     if named:
         sims.update(index.score_ids(store, vector, named - sims.keys()))
 
-    def score(nid: int) -> float:
-        return round(sims[nid] + (ENTITY_BONUS if nid in named else 0.0), 6)
-
-    kept = [nid for nid in sims if score(nid) >= min_score]
+    scores = {
+        nid: round(sim + (ENTITY_BONUS if nid in named else 0.0), 6) for nid, sim in sims.items()
+    }
+    kept = [nid for nid, score in scores.items() if score >= min_score]
     if not kept:
         return []
     # Rank by score; the dates (the tie-break) are only needed near the k-th score.
-    kept.sort(key=lambda nid: -score(nid))
-    floor = score(kept[min(k, len(kept)) - 1])
-    near = [nid for nid in kept if score(nid) >= floor - 1e-6]
+    floor = scores[heapq.nlargest(k, kept, key=scores.__getitem__)[-1]]
+    near = [nid for nid in kept if scores[nid] >= floor - 1e-6]
     notes.update(store.notes_by_id(set(near) - notes.keys()))
     orgs = store.note_orgs(near) if q.orgs else {}
     rows = []
