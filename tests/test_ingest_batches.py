@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from carson.ingest import apply, export, import_path
+from carson.ingest import _mail, apply, export, import_path
 from carson.store import Store
 
 ME = ["me@seller.example"]
@@ -57,7 +57,7 @@ def test_small_batches_give_the_same_store(tmp_path: Path, monkeypatch: pytest.M
     files += files  # and a re-import of both
     expected = _run(tmp_path / "big", files)
     monkeypatch.setattr(apply, "_BATCH", 3)
-    monkeypatch.setattr(apply, "_MAIL_BATCH", 2)
+    monkeypatch.setattr(_mail, "_MAIL_BATCH", 2)
     assert _run(tmp_path / "small", files) == expected
     _, reports = expected
     assert reports[1]["created"] == 11 and reports[1]["unchanged"] == 19  # 11 distinct ids
