@@ -63,3 +63,29 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
     )
     assert proc.returncode != 0
     assert "Traceback" in proc.stderr
+
+
+def test_status_describes_the_last_import(store) -> None:
+    import json as _json
+
+    with store.write():
+        store.set_meta(
+            "last_import",
+            _json.dumps(
+                {
+                    "at": "2026-11-02T10:15:00+00:00",
+                    "file": "/x/Connections.csv",
+                    "format": "linkedin",
+                }
+            ),
+        )
+    plain = runner.invoke(app, ["status"])
+    assert "last import    2026-11-02 10:15 (Connections.csv, linkedin)" in plain.output
+    data = _json.loads(runner.invoke(app, ["status", "--json"]).output)
+    assert data["last_import"]["format"] == "linkedin"
+
+
+def test_status_reads_a_bare_last_import_time(store) -> None:
+    with store.write():
+        store.set_meta("last_import", "2026-11-25T09:00:00")
+    assert "last import    2026-11-25 09:00" in runner.invoke(app, ["status"]).output

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 
 import typer
 
 from carson.cli import _common
+from carson.store import meta
 
 
 def status(json_out: bool = _common.json_option) -> None:
@@ -14,7 +16,7 @@ def status(json_out: bool = _common.json_option) -> None:
     s = _common.settings()
     with _common.open_store(s) as store:
         counts = asdict(store.counts())
-        last_import = store.get_meta("last_import")
+        last_import = meta.last_import(store)
         me = store.me()
     data = {
         **counts,
@@ -40,7 +42,16 @@ def status(json_out: bool = _common.json_option) -> None:
         "outcomes",
     ):
         typer.echo(f"  {key:<14} {data[key]:>7,}")
-    typer.echo(f"  last import    {last_import or 'never'}")
+    typer.echo(f"  last import    {_describe(last_import)}")
+
+
+def _describe(last: dict[str, object] | None) -> str:
+    if not last:
+        return "never"
+    when = str(last["at"])[:16].replace("T", " ")
+    if last.get("file"):
+        return f"{when} ({Path(str(last['file'])).name}, {last.get('format', '?')})"
+    return when
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,6 @@ and its slow methods are safe to call from a worker thread (one at a time).
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from carson import locations
 from carson.config import Settings
 from carson.errors import CarsonError, UsageError
 from carson.models import Draft, DraftKind, Route
+from carson.store import meta
 
 if TYPE_CHECKING:
     from carson.drafting.rehearsal import Feedback
@@ -141,16 +141,8 @@ class Reply:
     """A UI action the entry asked for: ``"clear"`` or ``"help"``."""
 
 
-def _date_of(raw: str | None) -> str | None:
-    if not raw:
-        return None
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return raw[:10]
-    if isinstance(data, dict) and isinstance(data.get("at"), str):
-        return str(data["at"])[:10]
-    return raw[:10]
+def _date_of(last: dict[str, Any] | None) -> str | None:
+    return str(last["at"])[:10] if last else None
 
 
 def _slug(text: str) -> str:
@@ -190,7 +182,7 @@ class ChatManager:
             organizations=c.organizations,
             ties=c.ties,
             notes=c.notes,
-            last_import=_date_of(self.store.get_meta("last_import")),
+            last_import=_date_of(meta.last_import(self.store)),
         )
 
     @property
