@@ -276,11 +276,11 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
         np.maximum.at(b1, inv_t, t_base)
         np.multiply.at(prod, inv_t, 1 - 0.3 * t_base)
         rank = np.unique(-cbase, return_inverse=True)[1].astype(np.int64)
-        m = np.int64(kt.size)
+        stride = np.int64(kt.size)
         best = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(best, inv_t, rank[sig.tie_ctx] * m + np.arange(kt.size))
+        np.minimum.at(best, inv_t, rank[sig.tie_ctx] * stride + np.arange(kt.size))
         tied = best < np.iinfo(np.int64).max
-        primary[tied] = sig.tie_ctx[best[tied] % m]
+        primary[tied] = sig.tie_ctx[best[tied] % stride]
     tie_col = np.zeros(n, dtype=bool)
     tie_col[inv_t[sig.tie_ctx == _COLLEAGUE]] = True
     add_col = has_col & ~tie_col

@@ -335,7 +335,6 @@ class Router:
         seq = 1
         out: list[Found] = []
         per_first: dict[int, int] = {}
-        empty: list[int] = []
         while heap and len(out) < k:
             f, _, rest, g0, kids, fs, ws, i = heapq.heappop(heap)
             if not kids:  # a complete path, ``rest`` runs source → target
@@ -357,7 +356,7 @@ class Router:
             if rest:
                 c0 = start.get(v)
                 if c0 is not None:
-                    heapq.heappush(heap, (g + c0, seq, path, g, empty, empty, empty, 0))
+                    heapq.heappush(heap, (g + c0, seq, path, g, [], [], [], 0))
                     seq += 1
                 if v in blocked:
                     continue

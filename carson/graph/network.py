@@ -185,7 +185,7 @@ class _Explainer:
                 id=t[0],
                 a=t[1],
                 b=t[2],
-                context=t[3],
+                context=TieContext(t[3]),
                 owner_id=t[4],
                 evidence=[Evidence(**e) for e in json.loads(t[5])],
             )
@@ -213,8 +213,8 @@ class _Explainer:
                     person_id=j[0],
                     org_id=j[1],
                     title=j[2],
-                    start=j[3],
-                    end=j[4],
+                    start=date.fromisoformat(j[3]) if j[3] else None,
+                    end=date.fromisoformat(j[4]) if j[4] else None,
                     current=bool(j[5]),
                 )
                 for j in (self.jobs[i] for i in mine)
@@ -222,7 +222,9 @@ class _Explainer:
             self.org_names,
         )
         model.add_notes(
-            Note(id=n[0], at=n[1], text=n[2], source=n[3], people=sorted(ppl))
+            Note(
+                id=n[0], at=datetime.fromisoformat(n[1]), text=n[2], source=n[3], people=sorted(ppl)
+            )
             for n, ppl in zip(self.notes, self.note_people, strict=True)
             if a in ppl and b in ppl
         )
@@ -276,8 +278,8 @@ def build_network(
             info.title, info.org_id, info.company = title, oid, org_names.get(oid)
     # Someone who is on staff now is not "former" at the same company.
     for oid, rows in former.items():
-        current = set(staff.get(oid, ()))
-        former[oid] = [(pid, end) for pid, end in rows if pid not in current]
+        on_staff = set(staff.get(oid, ()))
+        former[oid] = [(pid, end) for pid, end in rows if pid not in on_staff]
 
     ties = store.graph_ties()
     notes = store.graph_notes()

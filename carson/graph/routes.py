@@ -88,8 +88,10 @@ def _search(
     snap = net.snapshot
     # Teammates' networks are used only with via_team, where teammates start their own
     # routes; routing *through* a teammate (or, for them, through you) would duplicate them.
-    own = {*net.team_ids, net.me_id} if via_team else set(net.team_ids)
-    blocked = blocked | (own - set(targets) - {None})
+    own = set(net.team_ids)
+    if via_team and net.me_id is not None:
+        own.add(net.me_id)
+    blocked = blocked | (own - set(targets))
     with net._lock:
         return net.router.top_k(
             _sources(net, via_team),
@@ -99,7 +101,7 @@ def _search(
             blocked=snap.indices_of(sorted(blocked)),
             max_per_first=net.weights.max_per_first_contact if diverse else None,
             primary=snap.index_of(net.me_id) if net.me_id is not None else None,
-            bound_blocked=snap.indices_of(sorted(own - {None})),
+            bound_blocked=snap.indices_of(sorted(own)),
         )
 
 
