@@ -293,19 +293,34 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     b1[col] = np.maximum(b1[col], bonus)
     prod[col] *= 1 - 0.3 * bonus
     has_ctx = has_tie | has_col
-    ctx = np.where(has_ctx, 1 - (1 - b1) * (prod / (1 - 0.3 * b1)), 0.0)
-    del t_base, b1, prod, col, bonus, col_bonus
+    # From here on, arithmetic runs in place: at 1M people every fresh pairs-sized temporary
+    # costs more in page faults than the arithmetic itself.
+    # ctx = 1 - (1 - b1) * (prod / (1 - 0.3 * b1))
+    den = np.multiply(b1, 0.3)
+    np.subtract(1.0, den, out=den)
+    np.divide(prod, den, out=prod)
+    np.subtract(1.0, b1, out=b1)
+    np.multiply(b1, prod, out=prod)
+    ctx = np.subtract(1.0, prod, out=prod)
+    ctx[~has_ctx] = 0.0
+    del t_base, b1, den, col, bonus, col_bonus
 
     # Strongest context: highest base, earliest stored tie on equal bases; colleague overlap
     # after the ties; co-presence or a fallback only when nothing else is known.
-    tie_best = np.where(primary >= 0, cbase[np.maximum(primary, 0)], -1.0)
-    primary = np.where(add_col & (cbase[_COLLEAGUE] > tie_best), _COLLEAGUE, primary)
-    co_ctx = np.where(co_meets, CTX_CODE[TieContext.co_attendee], CTX_CODE[TieContext.co_recipient])
-    fallback = np.where(
-        one_meeting, CTX_CODE[TieContext.met_once], CTX_CODE[TieContext.acquaintance]
+    tie_best = cbase[np.maximum(primary, 0)]
+    tie_best[primary < 0] = -1.0
+    primary[add_col & (cbase[_COLLEAGUE] > tie_best)] = _COLLEAGUE
+    del tie_best
+    idx = np.flatnonzero(~has_ctx & has_co)
+    primary[idx] = np.where(
+        co_meets[idx], CTX_CODE[TieContext.co_attendee], CTX_CODE[TieContext.co_recipient]
     )
-    primary = np.where(has_ctx, primary, np.where(has_co, co_ctx, fallback))
-    ctx = np.where(~has_ctx & ~has_co, cbase[fallback] * 0.5, ctx)
+    idx = np.flatnonzero(~has_ctx & ~has_co)
+    fallback = np.where(
+        one_meeting[idx], CTX_CODE[TieContext.met_once], CTX_CODE[TieContext.acquaintance]
+    )
+    primary[idx] = fallback
+    ctx[idx] = cbase[fallback] * 0.5
 
     # Quiet ties fade toward the context floor.
     floor = w.context_floor
@@ -316,18 +331,24 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     past = np.flatnonzero(~has_last & has_col & (col_end < today))
     since_end = (today - col_end[past]).astype(np.float64)
     fade[past] = w.context_no_contact * (floor + (1 - floor) * _half(since_end, hl))
-    ctx = ctx * fade
+    np.multiply(ctx, fade, out=ctx)
+    del fade
 
-    # Notes that mention both people.
+    # strength = 1 - (1 - ctx) * (1 - activity), then notes that mention both people.
+    np.subtract(1.0, ctx, out=ctx)
+    np.subtract(1.0, activity, out=activity)
+    np.multiply(ctx, activity, out=ctx)
+    strength = np.subtract(1.0, ctx, out=ctx)
     nk = keys(sig.note_a, sig.note_b)
     pos = np.minimum(np.searchsorted(uniq, nk), max(n - 1, 0))
     hit = uniq[pos] == nk if n else np.zeros(0, dtype=bool)
-    notes = np.bincount(pos[hit], minlength=n)
-    note_part = w.note_bonus * np.minimum(3, notes)
-
-    strength = 1 - (1 - ctx) * (1 - activity)
-    strength = np.minimum(1.0, strength + note_part * (1 - strength))
-    strength = np.round(np.clip(strength, 0.0, 1.0), 6)
+    noted, loc = _unique(pos[hit])
+    note_part = w.note_bonus * np.minimum(3, np.bincount(loc, minlength=noted.size))
+    s_noted = strength[noted]
+    strength[noted] = s_noted + note_part * (1 - s_noted)
+    np.minimum(strength, 1.0, out=strength)
+    np.clip(strength, 0.0, 1.0, out=strength)
+    np.round(strength, 6, out=strength)
     stale = ~has_tie
     stale[lst] = last_age > w.stale_days
     return Scored(a=pa, b=pb, strength=strength, context=primary, stale=stale, base=base, keys=uniq)
