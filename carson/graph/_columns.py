@@ -136,9 +136,12 @@ def _unique(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     flag = np.empty(s.size, dtype=bool)
     flag[:1] = True
     np.not_equal(s[1:], s[:-1], out=flag[1:])
+    uniq = s[flag]
+    np.cumsum(flag, out=s)  # reuse the sorted values' buffer for the group numbers
+    s -= 1
     inv = np.empty(x.size, dtype=np.int64)
-    inv[order] = np.cumsum(flag) - 1
-    return s[flag], inv
+    inv[order] = s
+    return uniq, inv
 
 
 def _age(now_s: float, t: np.ndarray) -> np.ndarray:

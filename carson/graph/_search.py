@@ -48,12 +48,13 @@ def sort_pairs(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if int(x.max()).bit_length() + shift > 64 or int(x.min()) < 0:
         order = np.argsort(x, kind="stable")
         return x[order], order
-    packed = x.astype(np.uint64) << np.uint64(shift)
+    packed = x.astype(np.uint64)
+    packed <<= np.uint64(shift)
     packed |= np.arange(n, dtype=np.uint64)
     packed.sort()
-    values = (packed >> np.uint64(shift)).astype(np.int64)
+    values = (packed >> np.uint64(shift)).view(np.int64)
     packed &= np.uint64((1 << shift) - 1)
-    return values, packed.astype(np.int64)
+    return values, packed.view(np.int64)
 
 
 @dataclass
