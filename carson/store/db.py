@@ -866,12 +866,6 @@ class Store:
             (pid,),
         )]
 
-    def tie_rows(self) -> list[tuple[int, int, int, str, str]]:
-        """(id, a, b, context, evidence JSON) of every tie, without building models."""
-        return [(r[0], r[1], r[2], r[3], r[4]) for r in self.db.execute(
-            "SELECT id, a, b, context, evidence FROM ties"
-        )]
-
     def note_texts(self) -> list[tuple[int, int, str]]:
         """(note id, person id, text) for every note about someone."""
         return [(r[0], r[1], r[2]) for r in self.db.execute(
@@ -1094,9 +1088,6 @@ class Store:
         "ties": ("a", "b", "context", "source", "owner_id", "since", "evidence", "strength"),
     }
 
-    def max_person_id(self) -> int:
-        return int(self.db.execute("SELECT COALESCE(MAX(id), 0) FROM people").fetchone()[0])
-
     def bulk_insert(self, table: str, rows: list[tuple[object, ...]]) -> None:
         """Insert many already-validated rows at once (imports; columns as in ``_BULK``)."""
         self._require_tx()
@@ -1203,14 +1194,6 @@ class Store:
             rows,
         )
 
-    def field_source_rows(self, field: str) -> list[tuple[int, str | None, str]]:
-        """(person id, value, source) of one provenance field for everyone."""
-        cur = self.db.cursor()
-        cur.row_factory = None
-        return cur.execute(
-            "SELECT person_id, value, source FROM field_sources WHERE field = ?", (field,)
-        ).fetchall()
-
     def upsert_field_sources(self, rows: list[tuple[object, ...]]) -> None:
         """Record (person id, field, value, source) provenance rows, replacing older values."""
         self._require_tx()
@@ -1236,31 +1219,6 @@ class Store:
             "SELECT evidence FROM ties WHERE a = ? AND b = ? AND context = ?", (a, b, context)
         ).fetchone()
         return row[0] if row else None
-
-    def upsert_ties(self, rows: list[tuple[object, ...]]) -> None:
-        """Insert ties, or append their one piece of evidence to the stored tie if it lacks it.
-
-        Rows as ``_BULK["ties"]`` with ``evidence`` a one-element JSON list and ``a < b``.
-        """
-        self._require_tx()
-        self.db.executemany(
-            "INSERT INTO ties (a, b, context, source, owner_id, since, evidence, strength)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (a, b, context) DO UPDATE SET"
-            " evidence = json_insert(ties.evidence, '$[#]',"
-            "  json_extract(excluded.evidence, '$[0]')),"
-            " since = COALESCE(ties.since, excluded.since),"
-            " owner_id = COALESCE(ties.owner_id, excluded.owner_id)"
-            " WHERE NOT EXISTS (SELECT 1 FROM json_each(ties.evidence) e"
-            "  WHERE e.value = json_extract(excluded.evidence, '$[0]'))",
-            rows,
-        )
-
-    def set_tie_evidence(self, rows: list[tuple[object, ...]]) -> None:
-        """Replace the evidence JSON of stored ties: rows of (evidence, a, b, context)."""
-        self._require_tx()
-        self.db.executemany(
-            "UPDATE ties SET evidence = ? WHERE a = ? AND b = ? AND context = ?", rows
-        )
 
     def known_source_ids(self, source_ids: list[str]) -> set[str]:
         """Which of these interaction source ids are already stored."""
