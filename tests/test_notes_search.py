@@ -103,3 +103,13 @@ def test_person_filter_with_dates_uses_sqlite_ids(filled: Store) -> None:
     listed = search_notes(filled, "", person="Harry Smith")
     assert [h.date.month for h in listed] == [2, 1]
     assert np.isclose(listed[0].score, 0.0)
+
+
+def test_company_named_in_the_query_with_and_without_a_date_filter(filled: Store) -> None:
+    plain = search_notes(filled, "Acme late payroll", k=1)
+    dated = search_notes(filled, "Acme late payroll", k=1, since=datetime(2025, 3, 1))
+    assert [h.matched for h in plain] == [["Acme Corp"]] == [h.matched for h in dated]
+    assert plain[0].to_json() == dated[0].to_json()
+    assert (
+        search_notes(filled, "Acme late payroll", since=datetime(2025, 3, 5), min_score=0.3) == []
+    )

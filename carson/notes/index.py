@@ -424,12 +424,21 @@ class NotesIndex:
     ) -> list[tuple[int, float]]:
         """(note id, cosine similarity) of every note in ``ids``, exactly: their vectors
         come from SQLite by id, so no Chroma call is made."""
-        rows = store.note_vectors(ids, self.embedder.name)
+        return self._score(store.note_vectors(ids, self.embedder.name), vector)
+
+    def score_orgs(
+        self, store: Store, vector: np.ndarray, org_ids: Iterable[int]
+    ) -> list[tuple[int, float]]:
+        """(note id, cosine similarity) of every note about these organisations, exactly."""
+        return self._score(store.note_vectors_for_orgs(org_ids, self.embedder.name), vector)
+
+    @staticmethod
+    def _score(rows: list[tuple[int, bytes]], vector: np.ndarray) -> list[tuple[int, float]]:
         if not rows:
             return []
         matrix = np.frombuffer(b"".join(v for _, v in rows), dtype=np.float32)
         sims = matrix.reshape(len(rows), -1) @ np.asarray(vector, dtype=np.float32)
-        return [(nid, float(sim)) for (nid, _), sim in zip(rows, sims, strict=True)]
+        return list(zip([nid for nid, _ in rows], sims.tolist(), strict=True))
 
     def nearest(
         self, vector: np.ndarray, *, k: int, where: dict[str, Any] | None = None

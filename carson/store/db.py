@@ -772,6 +772,21 @@ class Store:
             )
         ]
 
+    def note_vectors_for_orgs(
+        self, org_ids: Iterable[int], embedder: str
+    ) -> list[tuple[int, bytes]]:
+        """(note id, vector bytes) of every note about any of these organisations, one query."""
+        wanted = sorted(set(org_ids))
+        marks = ",".join("?" * len(wanted))
+        return [
+            (int(r[0]), r[1])
+            for r in self.db.execute(
+                "SELECT v.note_id, v.vector FROM note_vectors v WHERE v.embedder = ?"
+                f" AND v.note_id IN (SELECT note_id FROM note_orgs WHERE org_id IN ({marks}))",
+                [embedder, *wanted],
+            )
+        ]
+
     def note_orgs(self, note_ids: Iterable[int]) -> dict[int, list[int]]:
         """Organisation ids each of these notes is about."""
         wanted = sorted(set(note_ids))
