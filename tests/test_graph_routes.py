@@ -309,20 +309,26 @@ def test_exclusions_apply_to_alumni_routes(world: World, store: Store) -> None:
     assert "Marcus Chen" not in {h.name for r in by_alumnus for h in r.hops}
 
 
-def test_title_filtered_routes_do_not_step_through_other_staff(world: World, store: Store) -> None:
+def test_title_filtered_routes_may_go_through_a_colleague_inside(
+    world: World, store: Store
+) -> None:
     with store.write():
-        # Derek (a Goldman associate) knows the MD well; John is the only outside way in.
+        # Derek (a Goldman associate) knows the MD well and the seller meets him often.
         world.tie("Derek Lawson", "Harry Smith", TieContext.friend)
         world.talk("Derek Lawson", "Harry Smith", 2, Channel.meeting, times=8)
         world.talk("Sam Seller", "Derek Lawson", 3, Channel.meeting, times=8)
     derek = world.ids["Derek Lawson"]
     unfiltered = find_routes(store, target_company="Goldman Sachs", now=NOW, alumni=0, k=10)
+    # Without a filter Derek is a target himself, never a stepping stone.
     assert all(derek not in r.path[:-1] for r in unfiltered)
     filtered = find_routes(
         store, target_company="Goldman Sachs", title_filter="Managing", now=NOW, alumni=0, k=10
     )
     assert filtered and all(r.hops[-1].name == "Harry Smith" for r in filtered)
-    assert all(derek not in r.path for r in filtered)
+    inside = [r for r in filtered if derek in r.path]
+    assert inside, "the colleague inside should be offered as an introducer"
+    assert [h.name for h in inside[0].hops] == ["Sam Seller", "Derek Lawson", "Harry Smith"]
+    assert inside[0].hops[1].company == "Goldman Sachs"
 
 
 def test_queries_from_the_user_share_one_set_of_forward_bounds(world: World, store: Store) -> None:

@@ -260,9 +260,10 @@ def find_routes(
         if person.id == net.me_id:
             raise UsageError("That's you.", "Name someone else to route to.")
         targets = [person.id]
-    # A route ends at the first target-company employee it reaches: with a title filter the
-    # other employees are stepping stones no route may use (they are not targets either).
-    own_blocked = blocked | (set(net.staff.get(org.id or -1, ())) - set(targets) if org else set())
+    # Without a title filter a route ends at the first employee it reaches (every one is a
+    # target). With one, the other staff may introduce you inside: a Goldman associate who
+    # knows the Managing Director well is the warmest way to that MD.
+    own_blocked = blocked
     found = _search(net, targets, k=k, max_hops=max_hops, blocked=own_blocked, via_team=via_team)
     routes = [_route(net, f, cal, org=org) for f in found]
     alumni_routes: list[Route] = []
