@@ -35,7 +35,9 @@ def test_routes_text_shows_evidence_and_odds(store: Store) -> None:
     result = runner.invoke(app, ["routes", "GS", "--title", "Managing"])
     assert result.exit_code == 0, result.output
     assert "college roommates" in result.output
-    assert "Probability of getting a meeting" in result.output
+    # Each route states its odds once, on a line of its own.
+    cards = result.output.split("\n\n")
+    assert all(card.count("Probability of getting a meeting") == 1 for card in cards if card)
 
 
 def test_team_flag_and_path(store: Store) -> None:

@@ -104,11 +104,12 @@ def summarize(route: Route) -> str:
 
 def render(route: Route, index: int | None = None) -> str:
     """A multi-line plain-text card for terminals."""
-    kind = " [alumni]" if route.kind == RouteKind.alumni else ""
+    kind = "[alumni] " if route.kind == RouteKind.alumni else ""
     head = f"{index}. " if index is not None else ""
+    chances = odds(route)
     lines = [
-        f"{head}{percent(route.probability)} ({percent(route.low)}–{percent(route.high)})"
-        f"{kind}  {route.summary}"
+        f"{head}{kind}{' '.join(route.summary.replace(chances, '').split())}",
+        f"   {chances}",
     ]
     for i, h in enumerate(route.hops):
         who = describe(h)
