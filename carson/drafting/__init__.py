@@ -67,20 +67,17 @@ def draft_email(
         from carson.drafting import _llm
 
         text, grounding, label = _llm.write_email(store, facts, brain)
-    draft = Draft(
-        kind=DraftKind.email,
-        subject=text.subject,
-        body=text.body,
-        blurb=text.blurb,
-        facts_used=used_facts(facts, f"{text.subject}\n{text.body}\n{text.blurb}"),
-        grounding=grounding,
-        via=facts.via.name,
-        to=facts.to.name,
-        reason=facts.reason,
-        brain=label,
-        created_at=facts.now,
+    return _finish(
+        store,
+        facts,
+        DraftKind.email,
+        text.subject,
+        text.body,
+        text.blurb,
+        grounding,
+        label,
+        save=save,
     )
-    return save_draft(store.home, draft) if save else draft
 
 
 def draft_call(
@@ -105,16 +102,33 @@ def draft_call(
         from carson.drafting import _llm
 
         title, body, grounding, label = _llm.write_script(store, facts, brain)
+    return _finish(store, facts, DraftKind.call, title, body, None, grounding, label, save=save)
+
+
+def _finish(
+    store: Store,
+    facts: DraftFacts,
+    kind: DraftKind,
+    subject: str | None,
+    body: str,
+    blurb: str | None,
+    grounding: Grounding,
+    brain: str,
+    *,
+    save: bool,
+) -> Draft:
+    """The draft with the facts its text uses, saved under the data home unless told not to."""
     draft = Draft(
-        kind=DraftKind.call,
-        subject=title,
+        kind=kind,
+        subject=subject,
         body=body,
-        facts_used=used_facts(facts, body),
+        blurb=blurb,
+        facts_used=used_facts(facts, "\n".join(t for t in (subject, body, blurb) if t)),
         grounding=grounding,
         via=facts.via.name,
         to=facts.to.name,
         reason=facts.reason,
-        brain=label,
+        brain=brain,
         created_at=facts.now,
     )
     return save_draft(store.home, draft) if save else draft
