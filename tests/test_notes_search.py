@@ -113,3 +113,10 @@ def test_company_named_in_the_query_with_and_without_a_date_filter(filled: Store
     assert (
         search_notes(filled, "Acme late payroll", since=datetime(2025, 3, 5), min_score=0.3) == []
     )
+
+
+def test_chroma_keeps_only_the_metadata_its_filters_need(filled: Store) -> None:
+    got = open_index(filled.home).collection.get(include=["metadatas"])
+    assert {frozenset(m) for m in got["metadatas"]} == {
+        frozenset({"note_id", "ts", "date", "source"})
+    }
