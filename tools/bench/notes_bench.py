@@ -269,14 +269,14 @@ def bench_embedding(texts: list[str], repeat: int) -> None:
     print(f"\n== Embedding rate, {len(texts):,} notes (median of {repeat} runs) ==")
     variants = [
         ("baseline: one note at a time, 1 thread", LocalEmbedder(threads=1, batch_size=1)),
-        ("batched by length (32), 1 thread", LocalEmbedder(threads=1)),
+        ("batched by length (16), 1 thread", LocalEmbedder(threads=1)),
         (
-            "batched (32), 1 session with 2 intra-op threads",
+            "batched (16), 1 session with 2 intra-op threads",
             LocalEmbedder(threads=1, session_threads=2),
         ),
-        ("2 workers, batches of 16", LocalEmbedder(threads=2, batch_size=16)),
+        ("2 workers, batches of 32", LocalEmbedder(threads=2, batch_size=32)),
         ("2 workers, batches of 64", LocalEmbedder(threads=2, batch_size=64)),
-        ("Carson default: 2 workers, batches of 32", LocalEmbedder()),
+        ("Carson default: 2 workers, batches of 16", LocalEmbedder()),
     ]
     for _, emb in variants:
         emb.embed(texts[:8])  # load, warm up
