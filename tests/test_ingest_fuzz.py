@@ -31,9 +31,7 @@ def _mutations(seed: str) -> st.SearchStrategy[str]:
     return st.one_of(
         st.text(max_size=300),
         st.builds(lambda n: seed[:n], st.integers(0, len(seed))),
-        st.builds(
-            lambda i, j: seed[:i] + j + seed[i:], st.integers(0, len(seed)), junk
-        ),
+        st.builds(lambda i, j: seed[:i] + j + seed[i:], st.integers(0, len(seed)), junk),
         st.builds(
             lambda i, k: seed[:i] + seed[i + k :], st.integers(0, len(seed)), st.integers(0, 50)
         ),

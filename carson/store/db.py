@@ -852,17 +852,21 @@ class Store:
 
     def identifier_rows(self) -> list[tuple[str, str, int]]:
         """(kind, value, person id) of every email, phone and profile URL."""
-        return [(r[0], r[1], r[2]) for r in self.db.execute(
-            "SELECT kind, value, person_id FROM identifiers"
-        )]
+        return [
+            (r[0], r[1], r[2])
+            for r in self.db.execute("SELECT kind, value, person_id FROM identifiers")
+        ]
 
     def identifier_sources(self, pid: int) -> list[tuple[str, str, str | None]]:
         """(kind, value, source) of one person's identifiers."""
-        return [(r[0], r[1], r[2]) for r in self.db.execute(
-            "SELECT kind, value, source FROM identifiers WHERE person_id = ?"
-            " ORDER BY kind, position",
-            (pid,),
-        )]
+        return [
+            (r[0], r[1], r[2])
+            for r in self.db.execute(
+                "SELECT kind, value, source FROM identifiers WHERE person_id = ?"
+                " ORDER BY kind, position",
+                (pid,),
+            )
+        ]
 
     def set_field_source(self, pid: int, field: str, value: str | None, source: str) -> None:
         """Remember which source gave a person's field its value."""
@@ -875,17 +879,24 @@ class Store:
 
     def field_sources(self, pid: int) -> list[tuple[str, str | None, str]]:
         """(field, value, source) recorded for a person."""
-        return [(r[0], r[1], r[2]) for r in self.db.execute(
-            "SELECT field, value, source FROM field_sources WHERE person_id = ?"
-            " ORDER BY field, source",
-            (pid,),
-        )]
+        return [
+            (r[0], r[1], r[2])
+            for r in self.db.execute(
+                "SELECT field, value, source FROM field_sources WHERE person_id = ?"
+                " ORDER BY field, source",
+                (pid,),
+            )
+        ]
 
     def note_texts(self) -> list[tuple[int, int, str]]:
         """(note id, person id, text) for every note about someone."""
-        return [(r[0], r[1], r[2]) for r in self.db.execute(
-            "SELECT n.id, p.person_id, n.text FROM notes n JOIN note_people p ON p.note_id = n.id"
-        )]
+        return [
+            (r[0], r[1], r[2])
+            for r in self.db.execute(
+                "SELECT n.id, p.person_id, n.text"
+                " FROM notes n JOIN note_people p ON p.note_id = n.id"
+            )
+        ]
 
     # ------------------------------------------------------ dedupe: merge and undo
 
@@ -901,28 +912,44 @@ class Store:
         if kept is None or gone is None or kept_id == merged_id:
             raise StoreError("Can't merge: both people must exist and be different.")
         snap: dict[str, object] = {"kept": kept, "merged": gone}
-        snap["identifiers"] = [dict(r) for r in self.db.execute(
-            "SELECT * FROM identifiers WHERE person_id = ?", (merged_id,))]
+        snap["identifiers"] = [
+            dict(r)
+            for r in self.db.execute("SELECT * FROM identifiers WHERE person_id = ?", (merged_id,))
+        ]
         self.db.execute(
-            "UPDATE identifiers SET person_id = ?, position = position + 1000"
-            " WHERE person_id = ?", (kept_id, merged_id))
-        snap["field_sources"] = [dict(r) for r in self.db.execute(
-            "SELECT * FROM field_sources WHERE person_id = ?", (merged_id,))]
+            "UPDATE identifiers SET person_id = ?, position = position + 1000 WHERE person_id = ?",
+            (kept_id, merged_id),
+        )
+        snap["field_sources"] = [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT * FROM field_sources WHERE person_id = ?", (merged_id,)
+            )
+        ]
         copied = []
         for fs in snap["field_sources"]:  # type: ignore[attr-defined]
             cur = self.db.execute(
                 "INSERT OR IGNORE INTO field_sources (person_id, field, value, source)"
-                " VALUES (?, ?, ?, ?)", (kept_id, fs["field"], fs["value"], fs["source"]))
+                " VALUES (?, ?, ?, ?)",
+                (kept_id, fs["field"], fs["value"], fs["source"]),
+            )
             if cur.rowcount:
                 copied.append([fs["field"], fs["source"]])
         snap["field_sources_copied"] = copied
-        snap["employments"] = [r[0] for r in self.db.execute(
-            "SELECT id FROM employments WHERE person_id = ?", (merged_id,))]
+        snap["employments"] = [
+            r[0]
+            for r in self.db.execute("SELECT id FROM employments WHERE person_id = ?", (merged_id,))
+        ]
         self.db.execute(
-            "UPDATE employments SET person_id = ? WHERE person_id = ?", (kept_id, merged_id))
+            "UPDATE employments SET person_id = ? WHERE person_id = ?", (kept_id, merged_id)
+        )
         ties: list[dict[str, object]] = []
-        for t in [dict(r) for r in self.db.execute(
-            "SELECT * FROM ties WHERE a = ? OR b = ?", (merged_id, merged_id))]:
+        for t in [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT * FROM ties WHERE a = ? OR b = ?", (merged_id, merged_id)
+            )
+        ]:
             other = t["a"] if t["b"] == merged_id else t["b"]
             entry: dict[str, object] = {"row": t}
             if other == kept_id:
@@ -932,35 +959,46 @@ class Store:
                 a, b = sorted((kept_id, int(other)))  # type: ignore[call-overload]
                 hit = self.db.execute(
                     "SELECT id, evidence FROM ties WHERE a = ? AND b = ? AND context = ?",
-                    (a, b, t["context"])).fetchone()
+                    (a, b, t["context"]),
+                ).fetchone()
                 if hit:
                     old = json.loads(hit[1])
                     new = old + [e for e in json.loads(str(t["evidence"])) if e not in old]
                     self.db.execute(
-                        "UPDATE ties SET evidence = ? WHERE id = ?", (json.dumps(new), hit[0]))
+                        "UPDATE ties SET evidence = ? WHERE id = ?", (json.dumps(new), hit[0])
+                    )
                     self.db.execute("DELETE FROM ties WHERE id = ?", (t["id"],))
                     entry.update(action="folded", into=hit[0], old_evidence=hit[1])
                 else:
-                    self.db.execute(
-                        "UPDATE ties SET a = ?, b = ? WHERE id = ?", (a, b, t["id"]))
+                    self.db.execute("UPDATE ties SET a = ?, b = ? WHERE id = ?", (a, b, t["id"]))
                     entry["action"] = "moved"
             ties.append(entry)
         snap["ties"] = ties
-        snap["owned_ties"] = [r[0] for r in self.db.execute(
-            "SELECT id FROM ties WHERE owner_id = ?", (merged_id,))]
+        snap["owned_ties"] = [
+            r[0] for r in self.db.execute("SELECT id FROM ties WHERE owner_id = ?", (merged_id,))
+        ]
         self.db.execute("UPDATE ties SET owner_id = ? WHERE owner_id = ?", (kept_id, merged_id))
         for table, key in (("interaction_people", "interaction_id"), ("note_people", "note_id")):
-            rows = [dict(r) for r in self.db.execute(
-                f"SELECT * FROM {table} WHERE person_id = ?", (merged_id,))]
-            both = {r[0] for r in self.db.execute(
-                f"SELECT {key} FROM {table} WHERE person_id = ?", (kept_id,))}
+            rows = [
+                dict(r)
+                for r in self.db.execute(f"SELECT * FROM {table} WHERE person_id = ?", (merged_id,))
+            ]
+            both = {
+                r[0]
+                for r in self.db.execute(
+                    f"SELECT {key} FROM {table} WHERE person_id = ?", (kept_id,)
+                )
+            }
             for r in rows:
                 r["shared"] = r[key] in both
             self.db.execute(
                 f"DELETE FROM {table} WHERE person_id = ? AND {key} IN"
-                f" (SELECT {key} FROM {table} WHERE person_id = ?)", (merged_id, kept_id))
+                f" (SELECT {key} FROM {table} WHERE person_id = ?)",
+                (merged_id, kept_id),
+            )
             self.db.execute(
-                f"UPDATE {table} SET person_id = ? WHERE person_id = ?", (kept_id, merged_id))
+                f"UPDATE {table} SET person_id = ? WHERE person_id = ?", (kept_id, merged_id)
+            )
             snap[table] = rows
         tags = json.loads(str(kept["tags"]))
         tags += [t for t in json.loads(str(gone["tags"])) if t not in tags]
@@ -969,8 +1007,16 @@ class Store:
             " last_name = COALESCE(last_name, ?), location = COALESCE(location, ?),"
             " birthday = COALESCE(birthday, ?), tags = ?, is_team = MAX(is_team, ?)"
             " WHERE id = ?",
-            (gone["first_name"], gone["last_name"], gone["location"], gone["birthday"],
-             json.dumps(tags), gone["is_team"], kept_id))
+            (
+                gone["first_name"],
+                gone["last_name"],
+                gone["location"],
+                gone["birthday"],
+                json.dumps(tags),
+                gone["is_team"],
+                kept_id,
+            ),
+        )
         if gone["is_me"]:
             self.db.execute("UPDATE people SET is_me = 0 WHERE id = ?", (merged_id,))
             self.db.execute("UPDATE people SET is_me = 1 WHERE id = ?", (kept_id,))
@@ -978,20 +1024,26 @@ class Store:
         cur = self.db.execute(
             "INSERT INTO merges (at, kept_id, merged_id, merged_name, snapshot)"
             " VALUES (?, ?, ?, ?, ?)",
-            (at.isoformat(), kept_id, merged_id, gone["name"], json.dumps(snap)))
+            (at.isoformat(), kept_id, merged_id, gone["name"], json.dumps(snap)),
+        )
         return int(cur.lastrowid or 0)
 
     def merges(self) -> list[dict[str, object]]:
         """Merge history, newest first: id, at, kept_id, merged_id, merged_name, undone_at."""
-        return [dict(r) for r in self.db.execute(
-            "SELECT id, at, kept_id, merged_id, merged_name, undone_at FROM merges"
-            " ORDER BY id DESC")]
+        return [
+            dict(r)
+            for r in self.db.execute(
+                "SELECT id, at, kept_id, merged_id, merged_name, undone_at FROM merges"
+                " ORDER BY id DESC"
+            )
+        ]
 
     def undo_merge(self, merge_id: int, at: datetime) -> int:
         """Split a merged person back out, as they were; return their (original) id."""
         self._require_tx()
         row = self.db.execute(
-            "SELECT snapshot, undone_at FROM merges WHERE id = ?", (merge_id,)).fetchone()
+            "SELECT snapshot, undone_at FROM merges WHERE id = ?", (merge_id,)
+        ).fetchone()
         if row is None:
             raise StoreError(
                 f"No merge #{merge_id}.", "List merges with `carson dedupe --history`."
@@ -1006,44 +1058,71 @@ class Store:
         cols = list(gone)
         self.db.execute(
             f"INSERT INTO people ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [gone[c] for c in cols])
+            [gone[c] for c in cols],
+        )
         self.db.execute(
             "UPDATE people SET first_name = ?, last_name = ?, location = ?, birthday = ?,"
             " tags = ?, is_team = ?, is_me = ? WHERE id = ?",
-            (kept["first_name"], kept["last_name"], kept["location"], kept["birthday"],
-             kept["tags"], kept["is_team"], kept["is_me"], kid))
+            (
+                kept["first_name"],
+                kept["last_name"],
+                kept["location"],
+                kept["birthday"],
+                kept["tags"],
+                kept["is_team"],
+                kept["is_me"],
+                kid,
+            ),
+        )
         for ident in snap["identifiers"]:
             self.db.execute(
                 "UPDATE identifiers SET person_id = ?, position = ? WHERE kind = ? AND value = ?",
-                (mid, ident["position"], ident["kind"], ident["value"]))
+                (mid, ident["position"], ident["kind"], ident["value"]),
+            )
         for fs in snap["field_sources"]:
             self.db.execute(
                 "INSERT OR REPLACE INTO field_sources (person_id, field, value, source)"
-                " VALUES (?, ?, ?, ?)", (mid, fs["field"], fs["value"], fs["source"]))
+                " VALUES (?, ?, ?, ?)",
+                (mid, fs["field"], fs["value"], fs["source"]),
+            )
         for field, source in snap["field_sources_copied"]:
             self.db.execute(
                 "DELETE FROM field_sources WHERE person_id = ? AND field = ? AND source = ?",
-                (kid, field, source))
+                (kid, field, source),
+            )
         if snap["employments"]:
             marks = ",".join("?" * len(snap["employments"]))
             self.db.execute(
                 f"UPDATE employments SET person_id = ? WHERE id IN ({marks})",
-                [mid, *snap["employments"]])
-        tie_cols = ("id", "a", "b", "context", "source", "owner_id", "since", "evidence",
-                    "strength")
+                [mid, *snap["employments"]],
+            )
+        tie_cols = (
+            "id",
+            "a",
+            "b",
+            "context",
+            "source",
+            "owner_id",
+            "since",
+            "evidence",
+            "strength",
+        )
         for entry in snap["ties"]:
             t = entry["row"]
             if entry["action"] == "moved":
                 self.db.execute(
-                    "UPDATE ties SET a = ?, b = ? WHERE id = ?", (t["a"], t["b"], t["id"]))
+                    "UPDATE ties SET a = ?, b = ? WHERE id = ?", (t["a"], t["b"], t["id"])
+                )
             else:
                 if entry["action"] == "folded":
                     self.db.execute(
                         "UPDATE ties SET evidence = ? WHERE id = ?",
-                        (entry["old_evidence"], entry["into"]))
+                        (entry["old_evidence"], entry["into"]),
+                    )
                 self.db.execute(
                     f"INSERT INTO ties ({', '.join(tie_cols)}) VALUES ({', '.join('?' * 9)})",
-                    [t[c] for c in tie_cols])
+                    [t[c] for c in tie_cols],
+                )
         for tid in snap["owned_ties"]:
             self.db.execute("UPDATE ties SET owner_id = ? WHERE id = ?", (mid, tid))
         for table, key in (("interaction_people", "interaction_id"), ("note_people", "note_id")):
@@ -1052,13 +1131,15 @@ class Store:
                     cols = [c for c in r if c != "shared"]
                     self.db.execute(
                         f"INSERT OR IGNORE INTO {table} ({', '.join(cols)})"
-                        f" VALUES ({', '.join('?' * len(cols))})", [r[c] for c in cols])
+                        f" VALUES ({', '.join('?' * len(cols))})",
+                        [r[c] for c in cols],
+                    )
                 else:
                     self.db.execute(
                         f"UPDATE {table} SET person_id = ? WHERE person_id = ? AND {key} = ?",
-                        (mid, kid, r[key]))
-        self.db.execute(
-            "UPDATE merges SET undone_at = ? WHERE id = ?", (at.isoformat(), merge_id))
+                        (mid, kid, r[key]),
+                    )
+        self.db.execute("UPDATE merges SET undone_at = ? WHERE id = ?", (at.isoformat(), merge_id))
         return int(mid)
 
     def reject_duplicate(self, a: int, b: int, at: datetime) -> None:
@@ -1067,7 +1148,8 @@ class Store:
         a, b = sorted((a, b))
         self.db.execute(
             "INSERT OR IGNORE INTO dedupe_rejections (a, b, at) VALUES (?, ?, ?)",
-            (a, b, at.isoformat()))
+            (a, b, at.isoformat()),
+        )
 
     def rejected_duplicates(self) -> set[tuple[int, int]]:
         return {(r[0], r[1]) for r in self.db.execute("SELECT a, b FROM dedupe_rejections")}
@@ -1075,8 +1157,17 @@ class Store:
     def update_person_fields(self, pid: int, **fields: object) -> None:
         """Set some of a person's own fields, leaving identifiers (and their sources) alone."""
         self._require_tx()
-        allowed = {"name", "first_name", "last_name", "location", "birthday", "tags", "is_me",
-                   "is_team", "source"}
+        allowed = {
+            "name",
+            "first_name",
+            "last_name",
+            "location",
+            "birthday",
+            "tags",
+            "is_me",
+            "is_team",
+            "source",
+        }
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown person fields: {sorted(unknown)}")
@@ -1095,8 +1186,18 @@ class Store:
     # ------------------------------------------------------------- bulk (imports)
 
     _BULK: ClassVar[dict[str, tuple[str, ...]]] = {
-        "people": ("id", "name", "first_name", "last_name", "location", "birthday", "tags",
-                   "is_me", "is_team", "source"),
+        "people": (
+            "id",
+            "name",
+            "first_name",
+            "last_name",
+            "location",
+            "birthday",
+            "tags",
+            "is_me",
+            "is_team",
+            "source",
+        ),
         "identifiers": ("person_id", "kind", "value", "position", "source"),
         "field_sources": ("person_id", "field", "value", "source"),
         "employments": ("person_id", "org_id", "title", "start", "end", "current", "source"),
@@ -1133,9 +1234,7 @@ class Store:
 
     def graph_ties(self) -> list[tuple[int, int, int, str, int | None, str]]:
         """(id, a, b, context, owner id, evidence JSON) of every tie, in id order."""
-        return self._tuples(
-            "SELECT id, a, b, context, owner_id, evidence FROM ties ORDER BY id"
-        )
+        return self._tuples("SELECT id, a, b, context, owner_id, evidence FROM ties ORDER BY id")
 
     def graph_interactions(self) -> list[tuple[int, int, str, str, int, int]]:
         """(interaction id, at as Unix seconds, channel, direction, person id, position).
@@ -1161,10 +1260,27 @@ class Store:
     # ------------------------------------------- imports: flat reads, batched writes
 
     _BULK_IDS: ClassVar[dict[str, tuple[str, ...]]] = {
-        "employments": ("id", "person_id", "org_id", "title", "start", "end", "current",
-                        "source", "seen"),
-        "interactions": ("id", "at", "channel", "direction", "subject", "summary", "source",
-                         "source_id"),
+        "employments": (
+            "id",
+            "person_id",
+            "org_id",
+            "title",
+            "start",
+            "end",
+            "current",
+            "source",
+            "seen",
+        ),
+        "interactions": (
+            "id",
+            "at",
+            "channel",
+            "direction",
+            "subject",
+            "summary",
+            "source",
+            "source_id",
+        ),
         "interaction_people": ("interaction_id", "person_id", "position"),
     }
 

@@ -170,7 +170,7 @@ def m002_ingest_provenance_and_merges(db: sqlite3.Connection) -> None:
             at TEXT NOT NULL,
             PRIMARY KEY (a, b)
         );
-        """
+        """,
     )
 
 
