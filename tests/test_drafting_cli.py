@@ -56,3 +56,34 @@ def test_unknown_name_is_a_one_line_error_with_did_you_mean(demo_home: Path) -> 
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ")
     assert "Jacobs J" in lines[0]
+
+
+def test_a_configured_model_that_is_down_is_one_line_not_a_traceback(demo_home: Path) -> None:
+    env = {
+        **os.environ,
+        "CARSON_HOME": str(demo_home),
+        "OPENAI_BASE_URL": "http://127.0.0.1:9/v1",
+        "CARSON_MODEL": "tiny",
+    }
+    env.pop("CARSON_DEBUG", None)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "carson",
+            "draft",
+            "email",
+            "--via",
+            "John Jacobs",
+            "--to",
+            "Harry Smith",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: The model could not write the draft")

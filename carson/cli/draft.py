@@ -19,14 +19,13 @@ _REASON = typer.Option(None, "--reason", help="The business reason, in one sente
 
 
 def _brain(s: Any) -> Any:
-    """The configured model, or None for offline drafts."""
-    if s.brain == "offline":
+    """The configured chat model, or None for offline drafts."""
+    from carson.agent.brains import brain_spec, make_openai
+
+    kind, name = brain_spec(s)
+    if kind == "offline" or name is None:
         return None
-    try:
-        from carson.agent.brains import make_brain  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return make_brain(s)
+    return make_openai(s, name)
 
 
 def _show(draft: Any, json_out: bool) -> None:
