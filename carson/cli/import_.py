@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from carson.cli import _common
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 class _LazyProgress:
@@ -16,8 +20,8 @@ class _LazyProgress:
     def __init__(self, label: str) -> None:
         self.label = label
         self.started = time.monotonic()
-        self.bar = None
-        self.task = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
@@ -34,6 +38,7 @@ class _LazyProgress:
             )
             self.bar.start()
             self.task = self.bar.add_task(self.label, total=total)
+        assert self.task is not None
         self.bar.update(self.task, completed=done, total=total)
 
     def close(self) -> None:

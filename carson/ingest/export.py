@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from carson.errors import ImportFormatError
 from carson.ingest.report import ImportReport
 from carson.models import Employment, Interaction, Note, Organization, Person, Tie
@@ -89,7 +91,7 @@ def export_store(store: Store, out: Path, fmt: str = "json") -> list[Path]:
 
 
 def _fields(table: str, rows: list[dict[str, Any]]) -> list[str]:
-    models = {
+    models: dict[str, type[BaseModel]] = {
         "people": Person,
         "organizations": Organization,
         "employments": Employment,
@@ -114,7 +116,7 @@ def _read(path: Path) -> dict[str, Any]:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise ImportFormatError(f"{path.name}: not a Carson export (no format marker).")
         return data
-    data: dict[str, Any] = {}
+    tables: dict[str, Any] = {}
     for table in TABLES:
         f = path / f"{table}.csv"
         rows = []
@@ -127,8 +129,8 @@ def _read(path: Path) -> dict[str, Any]:
                             for k, v in row.items()
                         }
                     )
-        data[table] = rows
-    return data
+        tables[table] = rows
+    return tables
 
 
 def load_export(store: Store, path: Path, report: ImportReport) -> None:

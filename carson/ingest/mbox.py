@@ -200,9 +200,9 @@ def list_traffic(h: dict[bytes, str]) -> tuple[bool, Set[str], Set[str]]:
                 is_list = True
                 addrs.add(_list_base(e))
     ids: set[str] = set()
-    m = _LIST_ID.search(h.get(b"list-id", ""))
-    if m:
-        ids.add((m.group(1) or m.group(2)).lower())
+    list_id = _LIST_ID.search(h.get(b"list-id", ""))
+    if list_id:
+        ids.add((list_id.group(1) or list_id.group(2)).lower())
     ids |= {a.replace("@", ".") for a in addrs}
     return is_list, addrs, ids
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -1291,7 +1291,7 @@ class Store:
             for t in ("people", "employments", "interactions")
         }
 
-    def bulk_insert_ids(self, table: str, rows: list[tuple[object, ...]]) -> None:
+    def bulk_insert_ids(self, table: str, rows: Sequence[tuple[object, ...]]) -> None:
         """Insert many rows whose ids the caller assigned (columns as in ``_BULK_IDS``)."""
         self._require_tx()
         cols = ", ".join(f'"{c}"' for c in self._BULK_IDS[table])

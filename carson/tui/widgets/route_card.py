@@ -166,6 +166,6 @@ class RouteCards(Vertical):
     def cards(self) -> list[RouteCard]:
         return list(self.query(RouteCard))
 
-    def first(self) -> Widget | None:
+    def first(self) -> RouteCard | None:
         cards = self.cards
         return cards[0] if cards else None
