@@ -1157,17 +1157,7 @@ class Store:
     def update_person_fields(self, pid: int, **fields: object) -> None:
         """Set some of a person's own fields, leaving identifiers (and their sources) alone."""
         self._require_tx()
-        allowed = {
-            "name",
-            "first_name",
-            "last_name",
-            "location",
-            "birthday",
-            "tags",
-            "is_me",
-            "is_team",
-            "source",
-        }
+        allowed = set(self._BULK["people"]) - {"id"}
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"unknown person fields: {sorted(unknown)}")

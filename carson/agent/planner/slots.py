@@ -108,24 +108,20 @@ class Gazetteer:
         ids = self.person_keys.get(key)
         if not ids:
             return None
-        if len(ids) > 1 and among:
-            narrowed = [i for i in ids if i in among]
-            ids = narrowed or ids
-        span = Span("person", 0, 0, phrase, ids=list(ids))
-        if len(ids) == 1:
-            span.name = self.resolver._names[ids[0]]
-        else:
-            span.suggestions = [self.resolver._describe(i) for i in ids[:4]]
-        return span
+        return self._person_span(phrase, ids, among)
 
     def _person_partial(self, word: str, among: set[int]) -> Span | None:
         ids = self.resolver.person_ids(word, among=among or None)
         if not ids:
             return None
+        return self._person_span(word, ids, among)
+
+    def _person_span(self, phrase: str, ids: list[int], among: set[int]) -> Span:
+        """A person span for ``ids``, narrowed to ``among`` when that leaves anyone."""
         if len(ids) > 1 and among:
             narrowed = [i for i in ids if i in among]
             ids = narrowed or ids
-        span = Span("person", 0, 0, word, ids=list(ids))
+        span = Span("person", 0, 0, phrase, ids=list(ids))
         if len(ids) == 1:
             span.name = self.resolver._names[ids[0]]
         else:
