@@ -11,8 +11,10 @@ the expected name and exactly the expected arguments (free-text ``query``, ``tex
 is called and the reply matches ``reply_contains`` (a "did you mean" question).
 
 Metrics: accuracy on the test file (the bar: 95%), on the dev file, and on follow-ups
-(items with context) across both. Until the agent has landed the suite reports
-"not available" instead of failing.
+(items with context) across both. ``holdout.jsonl``, when present, is a third split
+written blind (by someone who had not read the planner): reported with its per-tool
+accuracy in ``details``, never judged, and not in the fast subset. Until the agent has
+landed the suite reports "not available" instead of failing.
 """
 
 from __future__ import annotations
@@ -70,8 +72,12 @@ def score(
 def run(ctx: EvalContext) -> SuiteResult:
     timer = Timer()
     files = {s: PHRASINGS / f"{s}.jsonl" for s in ("test", "dev")}
-    splits = ("test",) if ctx.fast else ("test", "dev")
+    splits: tuple[str, ...] = ("test",) if ctx.fast else ("test", "dev")
     missing = [str(p.name) for p in files.values() if not p.exists()]
+    holdout = PHRASINGS / "holdout.jsonl"
+    if not ctx.fast and holdout.exists():
+        files["holdout"] = holdout
+        splits += ("holdout",)
     if missing:
         return SuiteResult.unavailable(NAME, f"no phrasing file {', '.join(missing)} yet")
     try:
@@ -104,7 +110,12 @@ def run(ctx: EvalContext) -> SuiteResult:
                 res.failures.append(
                     f"{split} {item['id']} {item['text']!r}: want {want}, got {got}"
                 )
-    follow = [ok for rows in scored.values() for item, ok, _ in rows if item.get("context")]
+    follow = [
+        ok
+        for split in ("test", "dev")
+        for item, ok, _ in scored.get(split, [])
+        if item.get("context")
+    ]
     t, d = scored["test"], scored.get("dev", [])
     res.metrics = [
         Metric(
@@ -128,5 +139,27 @@ def run(ctx: EvalContext) -> SuiteResult:
             note=f"{len(follow)} items",
         ),
     ]
+    if "holdout" in scored:
+        h = scored["holdout"]
+        res.metrics.append(
+            Metric(
+                "exact tool + args, holdout file",
+                rate(sum(ok for _, ok, _ in h), len(h)),
+                unit="%",
+                note=f"{len(h)} items, written blind; reported, not judged",
+            )
+        )
+        res.details["holdout_per_tool"] = _per_tool(h)
+        res.details["holdout_misses"] = [f for f in res.failures if f.startswith("holdout ")]
     res.seconds = timer.seconds
     return res
+
+
+def _per_tool(rows: list[tuple[dict[str, Any], bool, str]]) -> dict[str, dict[str, int]]:
+    """Hits and items by expected tool (``none`` for the no-tool items)."""
+    out: dict[str, dict[str, int]] = {}
+    for item, ok, _ in rows:
+        row = out.setdefault(item.get("tool") or "none", {"hits": 0, "items": 0})
+        row["hits"] += ok
+        row["items"] += 1
+    return dict(sorted(out.items()))
