@@ -95,3 +95,27 @@ def test_cli_rehearse_reads_turns_from_stdin(demo_home: object) -> None:
     assert "John Jacobs:" in result.output
     assert "5/5 checkpoints met" in result.output
     assert f'you said "{GOOD[2]}"' in result.output
+
+
+def test_a_resumed_rehearsal_carries_on_exactly(demo_store: Store) -> None:
+    live = Rehearsal.start(demo_store, via="John Jacobs")
+    for line in GOOD[:3]:
+        live.reply(line)
+    state = live.snapshot()
+    assert state.transcript[0] == ("John Jacobs", live.opening)
+    resumed = Rehearsal.resume(demo_store, type(state).model_validate_json(state.model_dump_json()))
+    assert resumed.transcript == live.transcript
+    assert resumed.state.hits == live.state.hits
+    assert [resumed.reply(x) for x in GOOD[3:]] == [live.reply(x) for x in GOOD[3:]]
+    assert resumed.end() == live.end()
+
+
+def test_a_resumed_rehearsal_keeps_the_persona_lines_as_said(demo_store: Store) -> None:
+    """A model's lines are restored, not regenerated (offline, the judge still replays)."""
+    r = Rehearsal.start(demo_store, via="John Jacobs")
+    state = r.snapshot()
+    state.transcript += [("you", GOOD[2]), ("John Jacobs", "Harry? Sure, what's it about?")]
+    resumed = Rehearsal.resume(demo_store, state, brain=object())  # never called
+    assert resumed.transcript[-1] == ("John Jacobs", "Harry? Sure, what's it about?")
+    assert resumed.last_line == "Harry? Sure, what's it about?"
+    assert resumed.state.hits == {"clear ask": GOOD[2]}

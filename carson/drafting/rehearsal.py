@@ -8,6 +8,12 @@ all drive it the same way::
     print(r.reply("Hi John, …"))   # one seller line in, one Carson line out
     feedback = r.end()             # checkpoints, each with the seller's own words
 
+A rehearsal that must outlive the process (``carson ask --session``) is saved as
+``r.snapshot()`` (a ``RehearsalState``: who, when, and the transcript) and brought back
+with ``Rehearsal.resume(store, state, brain=...)``, which replays the seller's lines
+through the judge and keeps the persona's lines as they were said (a model is never
+asked to say them again).
+
 Offline, Carson's lines come from the persona files in ``prompts/rehearsal_*.md``; with
 a brain (a LangChain chat model) the model speaks for the persona from the same facts.
 Judging is deterministic either way, against the script's checkpoints: a clear ask,
@@ -23,13 +29,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from carson.drafting import _phrasing as ph
 from carson.drafting import _templates
 from carson.drafting import script as _script
 from carson.drafting.facts import DraftFacts, first_name, gather
-from carson.errors import UsageError
+from carson.errors import CarsonError, UsageError
 from carson.models import Person, TieContext
 from carson.resolve import Resolver
 from carson.store import Store
@@ -69,6 +75,24 @@ _KNOWS = re.compile(
     r"(talk|speak|see)|how do you know|how('s| is) .{0,20}doing|keep in touch)",
     re.IGNORECASE,
 )
+
+
+class RehearsalState(BaseModel):
+    """A rehearsal in progress, as saved between turns (JSON in a session file)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    role: str
+    via: str
+    to: str
+    via_id: int | None = None
+    to_id: int | None = None
+    reason: str | None = None
+    """The business reason, only when the seller gave one."""
+    now: datetime
+    """When the rehearsal started: the persona's facts are as of then."""
+    transcript: list[tuple[str, str]]
+    """(speaker, line), starting with the persona's opening; the seller is "you"."""
 
 
 class Checkpoint(BaseModel):
@@ -164,6 +188,57 @@ class Rehearsal:
         facts = gather(store, via=via_p, to=to_p, reason=reason, now=now)
         return cls(store, facts, role, brain, now=facts.now)
 
+    @classmethod
+    def resume(cls, store: Store, state: RehearsalState, *, brain: Any = None) -> Rehearsal:
+        """The rehearsal ``state`` was saved from, at the same turn.
+
+        The seller's lines are judged again (offline, the persona's state advances exactly
+        as it did); the persona's lines are kept as they were said, never regenerated.
+        """
+        via = store.get_person(state.via_id) if state.via_id is not None else None
+        to = store.get_person(state.to_id) if state.to_id is not None else None
+        try:
+            r = cls.start(
+                store,
+                via=via or state.via,
+                to=to or state.to,
+                role=state.role,
+                brain=brain,
+                reason=state.reason,
+                now=state.now,
+            )
+        except CarsonError as exc:
+            raise UsageError(
+                f"The rehearsal with {state.via} can't be resumed: {exc.message}",
+                "Say /end to drop it, or start a new one.",
+            ) from exc
+        lines = list(state.transcript)
+        if lines and lines[0][0] != "you":
+            r.opening = lines[0][1]
+            r.transcript = [lines.pop(0)]
+        pending: str | None = None
+        for speaker, line in lines:
+            if speaker == "you":
+                pending = line
+            elif pending is not None:
+                r._turn(pending, said=line)
+                pending = None
+        return r
+
+    def snapshot(self) -> RehearsalState:
+        """What ``resume`` needs to carry on from here."""
+        f = self.facts
+        return RehearsalState(
+            role=self.role,
+            via=f.via.name,
+            to=f.to.name,
+            via_id=f.via.id,
+            to_id=f.to.id,
+            reason=f.reason if f.reason_source == "user" else None,
+            now=self.now,
+            transcript=list(self.transcript),
+        )
+
     def _recent(self) -> bool:
         return self.role == "connector" and ph.recency(self.facts) == "recent"
 
@@ -195,12 +270,25 @@ class Rehearsal:
         """Carson's answer to one line from the seller."""
         if self.done:
             raise UsageError("This rehearsal has ended.", "Start a new one to practise again.")
+        return self._turn(seller_line)
+
+    @property
+    def last_line(self) -> str:
+        """The persona's latest line (the one the seller answers next)."""
+        return next((line for who, line in reversed(self.transcript) if who != "you"), "")
+
+    def _turn(self, seller_line: str, *, said: str | None = None) -> str:
+        """Judge one seller line and answer it; ``said`` replays an answer already given."""
         line = " ".join(seller_line.split())
         self.transcript.append(("you", line))
-        st = self.state
-        st.turns += 1
+        self.state.turns += 1
         new = self._judge(line)
-        answer = self._model_reply() if self.brain is not None else self._offline_reply(new)
+        if self.brain is None:
+            answer = self._offline_reply(new)  # also advances the persona's state on replay
+        else:
+            answer = said if said is not None else self._model_reply()
+        if said is not None:
+            answer = said
         self.transcript.append((self.speaker, answer))
         return answer
 
@@ -263,6 +351,12 @@ class Rehearsal:
 
     # ---------------------------------------------------------------- the end
 
+    @property
+    def checkpoint_names(self) -> list[str]:
+        """What the feedback judges, in order."""
+        first = "checked the relationship" if self.role == "connector" else "named the referral"
+        return [first, "clear ask", "business reason", "reciprocity offered", "next step confirmed"]
+
     def end(self) -> Feedback:
         """Finish and judge the seller's lines against the script's checkpoints."""
         self.done = True
@@ -281,9 +375,7 @@ class Rehearsal:
                 f'Open with the referral: "{f.via_first} suggested I get in touch."'
             ),
         }
-        names = ["clear ask", "business reason", "reciprocity offered", "next step confirmed"]
-        first = "checked the relationship" if self.role == "connector" else "named the referral"
-        names.insert(0, first)
+        names = self.checkpoint_names
         checkpoints = [
             Checkpoint(
                 name=n, met=n in self.state.hits, quote=self.state.hits.get(n), advice=advice[n]
@@ -355,4 +447,4 @@ _CONTEXT_ORDER = [
     TieContext.linkedin,
 ]
 
-__all__ = ["ROLES", "Checkpoint", "Feedback", "Rehearsal", "first_name"]
+__all__ = ["ROLES", "Checkpoint", "Feedback", "Rehearsal", "RehearsalState", "first_name"]
