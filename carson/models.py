@@ -74,6 +74,9 @@ class Employment(_Model):
     end: date | None = None
     current: bool = True
     source: str | None = None
+    seen: date | None = None
+    """The date of the newest export that stated this job (imports set it): an older
+    export never overwrites what a newer one said."""
 
 
 class TieContext(StrEnum):

@@ -60,6 +60,9 @@ def test_export_then_import_into_an_empty_home_reproduces_the_store(
     _load_all(store)
     original = dump(store)
     assert original["people"] and original["interactions"] and original["notes"]
+    # the LinkedIn exports dated the jobs they stated (their newest "Connected On")
+    seen = {e["seen"] for e in original["employments"] if e["source"] == "linkedin"}
+    assert seen == {"2026-02-08"}
     export_store(store, tmp_path / "out", fmt)
     with Store(tmp_path / "fresh-home") as fresh:
         target = tmp_path / "out" / ("carson-export.json" if fmt == "json" else "")

@@ -370,8 +370,8 @@ class Store:
     def add_employment(self, emp: Employment) -> Employment:
         self._require_tx()
         cur = self.db.execute(
-            "INSERT INTO employments (person_id, org_id, title, start, end, current, source)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO employments (person_id, org_id, title, start, end, current, source,"
+            " seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 emp.person_id,
                 emp.org_id,
@@ -380,6 +380,7 @@ class Store:
                 _d(emp.end),
                 int(emp.current),
                 emp.source,
+                _d(emp.seen),
             ),
         )
         return emp.model_copy(update={"id": int(cur.lastrowid or 0)})
@@ -388,7 +389,7 @@ class Store:
         self._require_tx()
         self.db.execute(
             "UPDATE employments SET person_id = ?, org_id = ?, title = ?, start = ?, end = ?,"
-            " current = ?, source = ? WHERE id = ?",
+            " current = ?, source = ?, seen = ? WHERE id = ?",
             (
                 emp.person_id,
                 emp.org_id,
@@ -397,6 +398,7 @@ class Store:
                 _d(emp.end),
                 int(emp.current),
                 emp.source,
+                _d(emp.seen),
                 emp.id,
             ),
         )
@@ -433,6 +435,7 @@ class Store:
                 end=_date(r["end"]),
                 current=bool(r["current"]),
                 source=r["source"],
+                seen=_date(r["seen"]),
             )
             for r in self.db.execute(sql, args)
         ]
