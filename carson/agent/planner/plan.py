@@ -18,6 +18,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from carson.agent.loop import recent_routes
 from carson.agent.planner.intents import IntentClassifier, Scored
+from carson.agent.planner.rehearsal import is_end, no_rehearsal_reply
 from carson.agent.planner.slots import Gazetteer, Span
 from carson.agent.prompts import load_prompt
 from carson.models import Route
@@ -168,6 +169,8 @@ class Planner:
     def plan(self, text: str, history: Sequence[BaseMessage] = ()) -> Plan:
         ctx = Context.from_history(history)
         text = " ".join(text.split())
+        if is_end(text):  # a running rehearsal never reaches the planner (the conversation)
+            return Plan(reply=no_rehearsal_reply(), intent="end_rehearsal", how="rule")
         spans = self.gaz.scan(text, ctx.route_people())
         masked = self._mask(text, spans)
         follow = self._follow_up(text, masked, spans, ctx)
