@@ -70,3 +70,19 @@ def test_long_sessions_are_trimmed_at_a_request(
     loaded = s.load()
     assert len(loaded) <= 5
     assert isinstance(loaded[0], HumanMessage)
+
+
+def test_a_version_1_file_loads_with_no_rehearsal(carson_home: Path) -> None:
+    import json
+
+    s = Session(carson_home, "v1")
+    s.save([HumanMessage(content="hi"), AIMessage(content="Hello.")], rehearsal={"role": "x"})
+    data = json.loads(s.path.read_text())
+    assert data["version"] == 2 and data["rehearsal"] == {"role": "x"}
+    s.path.write_text(json.dumps({"version": 1, "messages": data["messages"]}))
+    saved = s.read()
+    assert [m.content for m in saved.messages] == ["hi", "Hello."]
+    assert saved.rehearsal is None
+    s.path.write_text(json.dumps({**data, "rehearsal": "not an object"}))
+    with pytest.raises(UsageError, match="damaged"):
+        s.read()

@@ -24,6 +24,7 @@ from langchain_core.messages import (
     SystemMessage,
     ToolMessage,
 )
+from pydantic import BaseModel
 
 from carson.agent.prompts import load_prompt
 from carson.agent.safety import data_block, strip_control
@@ -54,6 +55,11 @@ class TurnResult:
     """What this turn added to the conversation (the request, model replies, tool results)."""
     notice: str | None = None
     """Something the user should know once, e.g. a fallback to the offline planner."""
+    rehearsal: dict[str, Any] | None = None
+    """Set while a rehearsal runs after this turn: role, via, to, speaker, the persona's
+    latest line, and the turns so far (see ``carson.agent.conversation``)."""
+    feedback: BaseModel | None = None
+    """The rehearsal's feedback (``carson.drafting.Feedback``) on the turn that ended it."""
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -62,6 +68,10 @@ class TurnResult:
         }
         if self.notice:
             out["notice"] = self.notice
+        if self.rehearsal is not None:
+            out["rehearsal"] = self.rehearsal
+        if self.feedback is not None:
+            out["feedback"] = self.feedback.model_dump(mode="json")
         return out
 
 

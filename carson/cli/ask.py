@@ -4,6 +4,11 @@
 
     carson ask --session gs "what's the quickest way into Goldman Sachs?"
     carson ask --session gs "what about Morgan Stanley?"
+
+A rehearsal runs in a session the same way: after "rehearse the call with John", each
+``carson ask -s NAME "…"`` is your next line to John, and ``/end`` (or "how did I do?")
+gives the feedback. ``--json`` then carries ``rehearsal`` (who Carson plays and their
+latest line) while it runs, and ``feedback`` on the turn that ends it.
 """
 
 from __future__ import annotations
@@ -48,6 +53,14 @@ def ask(
             sys.stdout.flush()
 
         result = conv.ask(question, on_token=on_token if stream and not json_out else None)
+    if result.rehearsal is not None and session is None:
+        via = result.rehearsal["via"]
+        hint = (
+            "A rehearsal carries on only in a saved conversation: "
+            f'carson ask -s call "rehearse the call with {via}", then your lines; '
+            f'or carson rehearse --via "{via}".'
+        )
+        result.notice = f"{result.notice} {hint}" if result.notice else hint
     if json_out:
         data = result.as_json()
         data["brain"] = conv.brain_label

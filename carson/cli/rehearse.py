@@ -18,6 +18,7 @@ def rehearse(
     json_out: bool = _common.json_option,
 ) -> None:
     """Carson plays the other side of the call; type your lines, /end for feedback."""
+    from carson.agent.planner.rehearsal import is_end
     from carson.cli.draft import _brain
     from carson.drafting import Rehearsal
 
@@ -35,7 +36,7 @@ def rehearse(
             line = raw.strip()
             if not line:
                 continue
-            if line.lower() in {"/end", "/quit", "/exit"}:
+            if is_end(line):  # /end, "end the rehearsal", "how did I do?"
                 break
             if not interactive and not json_out:
                 typer.echo(f"you: {line}")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from importlib import import_module
 from types import ModuleType
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from carson.models import Draft, Route
 from carson.tools.base import ToolContext, ToolError, tool
@@ -96,6 +96,7 @@ class RehearseArgs(BaseModel):
         "connector", description="Whom Carson plays."
     )
     via: str | None = Field(None, description="The connector the call is with.")
+    to: str | None = Field(None, description="The person the seller wants to meet.")
 
 
 class RehearseResult(BaseModel):
@@ -107,16 +108,27 @@ class RehearseResult(BaseModel):
     """The persona's first line; the seller answers it."""
     checkpoints: list[str]
     next_step: str
+    _session: Any = PrivateAttr(default=None)
+
+    @property
+    def session(self) -> Any:
+        """The live ``carson.drafting.Rehearsal`` (a conversation carries it on)."""
+        return self._session
+
+
+NEXT_STEP = (
+    'Your next message is your line to {speaker}; say /end (or "how did I do?") for '
+    'feedback, or start with "Carson," to ask me something mid-call.'
+)
 
 
 @tool("rehearse", RehearseArgs)
 def rehearse(ctx: ToolContext, args: RehearseArgs) -> RehearseResult:
     """Start a call rehearsal: Carson plays the connector, the target or a gatekeeper,
-    using what the store knows about them."""
+    using what the store knows about them. The seller's next messages are their lines."""
     drafting = _drafting()
-    via = args.via
-    to: str | None = None
-    if ctx.recent_routes:
+    via, to = args.via, args.to
+    if ctx.recent_routes and not to:
         route = ctx.recent_routes[0]
         if via:
             person = ctx.resolver.person(via)
@@ -129,13 +141,14 @@ def rehearse(ctx: ToolContext, args: RehearseArgs) -> RehearseResult:
             "Whom should I play?", 'Name the connector, e.g. "rehearse the call with John".'
         )
     r = drafting.Rehearsal.start(ctx.store, via=via, role=args.role, to=to)
-    return RehearseResult(
+    result = RehearseResult(
         role=r.role,
         via=r.facts.via.name,
         to=r.facts.to.name,
         speaker=r.speaker,
         opening=r.opening,
-        checkpoints=[str(getattr(c, "name", c)) for c in r.script.checkpoints],
-        next_step=f'Practise turn by turn with: carson rehearse --via "{r.facts.via.name}"'
-        f" --role {r.role}",
+        checkpoints=list(r.checkpoint_names),
+        next_step=NEXT_STEP.format(speaker=r.speaker),
     )
+    result._session = r
+    return result
