@@ -105,6 +105,11 @@ class AgentEngine:
     def rehearsal(self, *, via: str, to: str | None, role: str) -> RehearsalSession:
         from carson.drafting import Rehearsal
 
+        # A rehearsal the agent just started: the rehearsal screen drives it from here,
+        # so the chat's next question goes to the agent, not to the persona.
+        taken = self.conv.take_rehearsal()
+        if taken is not None and (taken.role, taken.facts.via.name) == (role, via):
+            return taken
         return Rehearsal.start(self.store, via=via, to=to, role=role)
 
 
