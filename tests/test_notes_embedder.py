@@ -128,3 +128,45 @@ def test_query_path_and_threading_do_not_change_vectors() -> None:
     alone = np.vstack([get_embedder().embed([t]) for t in texts])  # one text: the query path
     np.testing.assert_allclose(together, alone, atol=1e-5)
     np.testing.assert_allclose(two_threads, alone, atol=1e-5)
+
+
+REFERENCE_TEXTS = [
+    "payroll problems",
+    "Coffee with Sarah Lee — her team is moving off ADP in Q3.",
+    "Lunch with Priya Patel from Globex. Daughter just started college at McGill; she is"
+    " training for the Berlin marathon in September.",
+    "Zoë Müller (São Paulo) said the renewal with Workday is due in June; budget is frozen"
+    " until the new CFO signs off.",
+    # Past 256 tokens: pins the truncation to sentence-transformers' max_seq_length.
+    " ".join(
+        f"Renewal item {i}: payroll vendor review, compliance audit, SOC 2 timeline."
+        for i in range(40)
+    ),
+]
+REFERENCE_VECTORS = Path(__file__).parent / "data" / "notes" / "embedder_reference.npy"
+"""The vectors the embedder gave for REFERENCE_TEXTS, one text per run, one thread, when
+the batching and threading were reworked (commit 5b1d18c's embedder). Indexes built
+before must stay comparable with queries embedded after."""
+
+
+@pytest.mark.parametrize(
+    "embedder",
+    [
+        pytest.param(lambda: LocalEmbedder(threads=1, batch_size=1), id="one-at-a-time"),
+        pytest.param(lambda: LocalEmbedder(threads=2, batch_size=2), id="two-workers"),
+        pytest.param(lambda: LocalEmbedder(), id="default"),
+    ],
+)
+def test_vectors_match_the_pinned_reference(embedder: object) -> None:
+    reference = np.load(REFERENCE_VECTORS)
+    emb = embedder()  # type: ignore[operator]
+    batched = emb.embed(REFERENCE_TEXTS)
+    alone = np.vstack([emb.embed([t]) for t in REFERENCE_TEXTS])
+    for got in (batched, alone):
+        assert got.shape == reference.shape
+        cosines = (got * reference).sum(axis=1)
+        assert cosines.min() > 0.9999, cosines
+    # The reference is meaningful: unit rows, each text distinct from the others.
+    np.testing.assert_allclose(np.linalg.norm(reference, axis=1), 1.0, atol=1e-5)
+    off_diagonal = reference @ reference.T - np.eye(len(reference))
+    assert off_diagonal.max() < 0.8
