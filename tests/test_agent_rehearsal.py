@@ -91,6 +91,7 @@ def test_a_poor_rehearsal_gets_different_feedback_quoting_its_lines(demo_home: P
     assert met["clear ask"]["quote"] == POOR[1]
     missed = [c for c in feedback["checkpoints"] if not c["met"]]
     assert all(c["quote"] is None and c["advice"] for c in missed)
+    assert all(c["said"] in POOR for c in missed)  # set against the seller's own lines
     plain = runner.invoke(app, ["ask", "-s", "r2", "rehearse the call with John Jacobs"])
     for line in POOR:
         runner.invoke(app, ["ask", "-s", "r2", line])
@@ -98,7 +99,7 @@ def test_a_poor_rehearsal_gets_different_feedback_quoting_its_lines(demo_home: P
     assert plain.exit_code == 0
     assert "1/5 checkpoints met" in text
     assert f'✓ clear ask: you said "{POOR[1]}"' in text
-    assert "✗ reciprocity offered" in text
+    assert f'✗ next step confirmed: you said "{POOR[2]}"' in text
 
 
 @pytest.mark.parametrize(

@@ -119,3 +119,21 @@ def test_a_resumed_rehearsal_keeps_the_persona_lines_as_said(demo_store: Store) 
     assert resumed.transcript[-1] == ("John Jacobs", "Harry? Sure, what's it about?")
     assert resumed.last_line == "Harry? Sure, what's it about?"
     assert resumed.state.hits == {"clear ask": GOOD[2]}
+
+
+def test_missed_checkpoints_are_set_against_the_sellers_own_lines(demo_store: Store) -> None:
+    lines = ["Hey John.", "So I need you to get me a meeting with Harry.", "Just do it, please."]
+    r = Rehearsal.start(demo_store, via="John Jacobs")
+    for line in lines:
+        r.reply(line)
+    fb = r.end()
+    said = {c.name: c.said for c in fb.checkpoints}
+    assert fb.score == 0
+    assert said == {
+        "checked the relationship": lines[0],  # the opener, before any ask
+        "clear ask": lines[1],  # the line closest to an ask
+        "business reason": lines[1],
+        "reciprocity offered": lines[1],
+        "next step confirmed": lines[2],  # how the call ended
+    }
+    assert f'✗ clear ask: you said "{lines[1]}"\n      Ask plainly, e.g.' in fb.render()

@@ -104,6 +104,9 @@ class Checkpoint(BaseModel):
     """The seller's line that met it (their own words)."""
     advice: str
     """What to say instead, from the script, when not met."""
+    said: str | None = None
+    """When not met: the seller's line where it belonged (their opener, their ask, their
+    last line), so the advice is set against their own words."""
 
 
 class Feedback(BaseModel):
@@ -122,6 +125,8 @@ class Feedback(BaseModel):
         for c in self.checkpoints:
             if c.met:
                 lines.append(f'  ✓ {c.name}: you said "{c.quote}"')
+            elif c.said:
+                lines.append(f'  ✗ {c.name}: you said "{c.said}"\n      {c.advice}')
             else:
                 lines.append(f"  ✗ {c.name}: {c.advice}")
         return "\n".join(lines) + "\n"
@@ -375,12 +380,16 @@ class Rehearsal:
                 f'Open with the referral: "{f.via_first} suggested I get in touch."'
             ),
         }
-        names = self.checkpoint_names
+        hits = self.state.hits
         checkpoints = [
             Checkpoint(
-                name=n, met=n in self.state.hits, quote=self.state.hits.get(n), advice=advice[n]
+                name=n,
+                met=n in hits,
+                quote=hits.get(n),
+                advice=advice[n],
+                said=None if n in hits else self._where_it_belonged(n),
             )
-            for n in names
+            for n in self.checkpoint_names
         ]
         return Feedback(
             role=self.role,
@@ -391,6 +400,29 @@ class Rehearsal:
             out_of=len(checkpoints),
             transcript=list(self.transcript),
         )
+
+    def _where_it_belonged(self, checkpoint: str) -> str | None:
+        """The seller's line a missed checkpoint belonged in: the opener for checking the
+        relationship (or naming the referral), the last line for the next step, and the
+        ask (or the line closest to one) for the rest."""
+        seller = [line for who, line in self.transcript if who == "you"]
+        if not seller:
+            return None
+        if checkpoint in ("checked the relationship", "named the referral"):
+            return seller[0]
+        if checkpoint == "next step confirmed":
+            return seller[-1]
+        if "clear ask" in self.state.hits:
+            return self.state.hits["clear ask"]
+        f = self.facts
+        names = (f.to_first.lower(), f.to.name.lower())
+        return next(
+            (x for x in seller if any(n in x.lower() for n in names) or _ASKISH.search(x)),
+            None,
+        )
+
+
+_ASKISH = re.compile(r"\b(need|want|get|meet|meeting|intro\w*|connect|call|ask)\b", re.I)
 
 
 def _how_reply(f: DraftFacts) -> str:
