@@ -334,6 +334,9 @@ class Router:
             )
         )
         seq = 1
+        # With one source, a partial path that reached it is done: its bound would count
+        # walks that come back to it, so extending it only wastes pops.
+        lone = len(start) == 1
         out: list[Found] = []
         per_first: dict[int, int] = {}
         while heap and len(out) < k:
@@ -359,6 +362,8 @@ class Router:
                 if c0 is not None:
                     heapq.heappush(heap, (g + c0, seq, path, g, [], [], [], 0))
                     seq += 1
+                    if lone:  # going on could only lead back to this source: a loop
+                        continue
                 if v in blocked:
                     continue
             left = max_edges - len(rest)
