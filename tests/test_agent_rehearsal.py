@@ -263,3 +263,23 @@ def test_the_chat_takes_over_a_rehearsal_the_agent_started(demo_home: Path) -> N
         assert {c.name: c.quote for c in feedback.checkpoints}["clear ask"] == GOOD[2]
     finally:
         manager.close()
+
+
+def test_a_model_failure_mid_call_leaves_the_call_as_it_was(
+    demo_home: Path, demo_store: Store, fake_chat: ScriptedChatModel
+) -> None:
+    from carson.errors import LLMUnavailableError
+
+    fake_chat.add_tool_call("rehearse", via="John Jacobs")
+    fake_chat.add_reply("I'm John now.")
+    conv = Conversation(Settings(home=demo_home), demo_store, session="flaky", brain=fake_chat)
+    conv.ask("rehearse the call with John")
+    fake_chat.add_error(RuntimeError("connection reset"))
+    with pytest.raises(LLMUnavailableError):
+        conv.ask(GOOD[2])
+    assert conv.rehearsal is not None and len(conv.rehearsal.transcript) == 1
+    assert conv.rehearsal.state.turns == 0 and not conv.rehearsal.state.hits
+    fake_chat.add_reply("Sure. What's it about?")
+    assert conv.ask(GOOD[2]).answer == "John Jacobs: Sure. What's it about?"
+    saved = Session(demo_home, "flaky").read().rehearsal
+    assert saved is not None and [who for who, _ in saved["transcript"]].count("you") == 1

@@ -25,7 +25,7 @@ gatekeeper) naming the person who referred you.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -283,15 +283,25 @@ class Rehearsal:
         return next((line for who, line in reversed(self.transcript) if who != "you"), "")
 
     def _turn(self, seller_line: str, *, said: str | None = None) -> str:
-        """Judge one seller line and answer it; ``said`` replays an answer already given."""
+        """Judge one seller line and answer it; ``said`` replays an answer already given.
+
+        If the answer fails (the model is unreachable) the call is as it was before the
+        line, so the seller can say it again.
+        """
+        before = (len(self.transcript), replace(self.state, hits=dict(self.state.hits)), self._seed)
         line = " ".join(seller_line.split())
         self.transcript.append(("you", line))
         self.state.turns += 1
-        new = self._judge(line)
-        if self.brain is None:
-            answer = self._offline_reply(new)  # also advances the persona's state on replay
-        else:
-            answer = said if said is not None else self._model_reply()
+        try:
+            new = self._judge(line)
+            if self.brain is None:
+                answer = self._offline_reply(new)  # also advances the persona's state on replay
+            else:
+                answer = said if said is not None else self._model_reply()
+        except Exception:
+            del self.transcript[before[0] :]
+            self.state, self._seed = before[1], before[2]
+            raise
         if said is not None:
             answer = said
         self.transcript.append((self.speaker, answer))
