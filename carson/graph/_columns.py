@@ -159,6 +159,64 @@ def _group_max(n: int, inv: np.ndarray, vals: np.ndarray) -> np.ndarray:
     return out
 
 
+_CHUNK = 1 << 20
+"""Rows per chunk in the chunked passes: a chunk's temporaries (a few MB) are recycled by
+the allocator, where a fresh pairs-sized array costs a page fault per page touched."""
+
+
+def _pair_keys(
+    parts: list[tuple[np.ndarray, np.ndarray]], base: int
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Distinct unordered pairs ``min * base + max`` over all parts (sorted), and for each
+    part the index of each of its rows' pair. Equivalent to ``np.unique`` of the
+    concatenated keys with ``return_inverse``, with one sort of packed (key, row) words
+    and no full-size temporaries besides the words themselves."""
+    sizes = [int(x.size) for x, _ in parts]
+    total = sum(sizes)
+    shift = max(1, (total - 1).bit_length()) if total else 1
+    if total == 0 or (base * base).bit_length() + shift > 64:
+        keys = [np.minimum(x, y).astype(np.int64) * base + np.maximum(x, y) for x, y in parts]
+        uniq, inv = _unique(np.concatenate(keys))
+        return uniq, np.split(inv, np.cumsum(sizes)[:-1])
+    words = np.empty(total, dtype=np.uint64)
+    at = 0
+    ub, ushift = np.uint64(base), np.uint64(shift)
+    for x, y in parts:
+        for c in range(0, x.size, _CHUNK):
+            xc, yc = x[c : c + _CHUNK], y[c : c + _CHUNK]
+            lo = np.minimum(xc, yc).astype(np.uint64)
+            lo *= ub
+            lo += np.maximum(xc, yc).astype(np.uint64)
+            lo <<= ushift
+            lo |= np.arange(at + c, at + c + lo.size, dtype=np.uint64)
+            words[at + c : at + c + lo.size] = lo
+        at += x.size
+    words.sort()
+    # Pass 1: where a new key starts; pass 2: the keys, and each row's group number.
+    new = np.empty(total, dtype=bool)
+    prev = None
+    for c in range(0, total, _CHUNK):
+        v = words[c : c + _CHUNK] >> ushift
+        part = new[c : c + v.size]
+        part[0] = prev is None or v[0] != prev
+        np.not_equal(v[1:], v[:-1], out=part[1:])
+        prev = v[-1]
+    uniq = np.empty(int(np.count_nonzero(new)), dtype=np.int64)
+    inv = np.empty(total, dtype=np.int64)
+    mask = np.uint64((1 << shift) - 1)
+    done = 0
+    for c in range(0, total, _CHUNK):
+        w = words[c : c + _CHUNK]
+        flag = new[c : c + w.size]
+        group = np.cumsum(flag, dtype=np.int64)
+        group += done - 1
+        got = (w[flag] >> ushift).view(np.int64)
+        uniq[done : done + got.size] = got
+        done += got.size
+        inv[(w & mask).view(np.int64)] = group
+    return uniq, np.split(inv, np.cumsum(sizes)[:-1])
+
+
 def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     """Strength, strongest context and staleness of every pair that has a tie or contact."""
     now_s = unix_seconds(now)
@@ -198,10 +256,10 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     def keys(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.minimum(x, y).astype(np.int64) * base + np.maximum(x, y)
 
-    kt, koo, kco = keys(sig.tie_a, sig.tie_b), keys(oo_x, oo_y), keys(cx, cy)
-    uniq, inv = _unique(np.concatenate([kt, koo, kco]))
+    parts = [(sig.tie_a, sig.tie_b), (oo_x, oo_y), (cx, cy)]
+    uniq, (inv_t, inv_oo, inv_co) = _pair_keys(parts, base)
     n = uniq.size
-    inv_t, inv_oo, inv_co = np.split(inv, [kt.size, kt.size + koo.size])
+    n_ties = inv_t.size
     pa, pb = uniq // base, uniq % base
 
     # Activity: recency x volume x reciprocity x channel, plus co-presence. Powers and logs
@@ -259,15 +317,12 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     # Colleague overlap at a shared employer (longest overlap, first found on ties).
     col_months, col_end = _overlaps(sig, pa, pb, today)
     has_col = col_months >= 0
-    col_bonus = w.colleague_bonus * np.minimum(
-        1.0, np.maximum(col_months, 0) / w.colleague_overlap_months
-    )
 
     # Context part: best base b1, each further distinct context adds 30 % of its base:
     # 1 - ctx = (1 - b1) * prod(1 - 0.3 b) over the others.
     # Tie rows name distinct (pair, context)s, as the store's UNIQUE (a, b, context) ensures.
     t_base = cbase[sig.tie_ctx]
-    single = int(np.count_nonzero(has_tie)) == kt.size  # at most one tie row per pair
+    single = int(np.count_nonzero(has_tie)) == n_ties  # at most one tie row per pair
     b1 = np.zeros(n)
     prod = np.ones(n)
     primary = np.full(n, -1, dtype=np.int64)
@@ -275,13 +330,13 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
         b1[inv_t] = t_base
         prod[inv_t] = 1 - 0.3 * t_base
         primary[inv_t] = sig.tie_ctx
-    elif kt.size:
+    elif n_ties:
         np.maximum.at(b1, inv_t, t_base)
         np.multiply.at(prod, inv_t, 1 - 0.3 * t_base)
         rank = np.unique(-cbase, return_inverse=True)[1].astype(np.int64)
-        stride = np.int64(kt.size)
+        stride = np.int64(n_ties)
         best = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(best, inv_t, rank[sig.tie_ctx] * stride + np.arange(kt.size))
+        np.minimum.at(best, inv_t, rank[sig.tie_ctx] * stride + np.arange(n_ties))
         tied = best < np.iinfo(np.int64).max
         primary[tied] = sig.tie_ctx[best[tied] % stride]
     tie_col = np.zeros(n, dtype=bool)
@@ -292,7 +347,9 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     b1[col] = np.maximum(b1[col], cbase[_COLLEAGUE])
     prod[col] *= 1 - 0.3 * cbase[_COLLEAGUE]
     col = np.flatnonzero(has_col | tie_col)
-    bonus = np.minimum(0.95, cbase[_COLLEAGUE] + np.where(has_col[col], col_bonus[col], 0.0))
+    mon = col_months[col]
+    col_bonus = w.colleague_bonus * np.minimum(1.0, mon / w.colleague_overlap_months)
+    bonus = np.minimum(0.95, cbase[_COLLEAGUE] + np.where(mon >= 0, col_bonus, 0.0))
     b1[col] = np.maximum(b1[col], bonus)
     prod[col] *= 1 - 0.3 * bonus
     has_ctx = has_tie | has_col
@@ -306,7 +363,7 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     np.multiply(b1, prod, out=prod)
     ctx = np.subtract(1.0, prod, out=prod)
     ctx[~has_ctx] = 0.0
-    del t_base, b1, den, col, bonus, col_bonus
+    del t_base, b1, den, col, bonus, col_bonus, mon
 
     # Strongest context: highest base, earliest stored tie on equal bases; colleague overlap
     # after the ties; co-presence or a fallback only when nothing else is known.
@@ -331,8 +388,9 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     lst = np.flatnonzero(has_last)
     last_age = _age(now_s, last[lst])
     fade[lst] = floor + (1 - floor) * _half(last_age, hl)
-    past = np.flatnonzero(~has_last & has_col & (col_end < today))
-    since_end = (today - col_end[past]).astype(np.float64)
+    today_d = int(today.astype(np.int64))
+    past = np.flatnonzero(~has_last & has_col & (col_end < today_d))
+    since_end = (today_d - col_end[past]).astype(np.float64)
     fade[past] = w.context_no_contact * (floor + (1 - floor) * _half(since_end, hl))
     np.multiply(ctx, fade, out=ctx)
     del fade
@@ -357,55 +415,125 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     return Scored(a=pa, b=pb, strength=strength, context=primary, stale=stale, base=base, keys=uniq)
 
 
+_SLOTS = 2
+"""People with at most this many dated jobs are matched slot by slot (no expansion)."""
+
+
+@dataclass
+class Jobs:
+    """Dated jobs (or one slot of everyone's) as int32 columns: org, and the first and last
+    day and month of the job (days and months since 1970; current jobs last until today)."""
+
+    org: np.ndarray
+    start: np.ndarray
+    stop: np.ndarray
+    start_m: np.ndarray
+    stop_m: np.ndarray
+
+    def take(self, rows: np.ndarray, size: int, fill: np.ndarray) -> Jobs:
+        """Columns indexed by ``fill`` (``rows[k]`` goes to ``fill[k]``), -1 elsewhere."""
+        cols = []
+        for col in (self.org, self.start, self.stop, self.start_m, self.stop_m):
+            out = np.full(size, -1, dtype=np.int32)
+            out[fill] = col[rows]
+            cols.append(out)
+        return Jobs(*cols)
+
+
 def _overlaps(
     sig: Signals, pa: np.ndarray, pb: np.ndarray, today: np.datetime64
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per pair: months of the longest overlap at a shared employer (-1 if none) and its end."""
+    """Per pair: months of the longest overlap at a shared employer (-1 if none) and the
+    day it ended (days since 1970; meaningless where there is none), as int32.
+
+    Only jobs with a start and an end (or current) can overlap. Most people have one or
+    two such jobs, so their pairs are matched slot by slot (first job of ``a`` against
+    first job of ``b``, …) with whole-column gathers into reused buffers; pairs where
+    someone has more go through the general expansion. Ties on months go to the first
+    match in job order.
+    """
     n = pa.size
-    months = np.full(n, -1, dtype=np.int64)
-    end = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    best = np.full(n, -1, dtype=np.int32)
+    stop_day = np.zeros(n, dtype=np.int32)
     if n == 0 or sig.emp_person.size == 0:
-        return months, end
-    order = sort_order(sig.emp_person)
-    size = int(max(sig.emp_person.max(), pa.max(), pb.max())) + 1
+        return best, stop_day
+    stop = np.where(np.isnat(sig.emp_end) & sig.emp_current, today, sig.emp_end)
+    dated = np.flatnonzero(~(np.isnat(sig.emp_start) | np.isnat(stop)))
+    if dated.size == 0:
+        return best, stop_day
+    start = sig.emp_start[dated]
+    stop = stop[dated]
+    jobs = Jobs(
+        org=sig.emp_org[dated].astype(np.int32),
+        start=start.astype(np.int64).astype(np.int32),
+        stop=stop.astype(np.int64).astype(np.int32),
+        start_m=start.astype("datetime64[M]").astype(np.int64).astype(np.int32),
+        stop_m=stop.astype("datetime64[M]").astype(np.int64).astype(np.int32),
+    )
+    person = sig.emp_person[dated]
+    size = int(max(person.max(), pa.max(), pb.max())) + 1
+    order = sort_order(person)  # each person's jobs, in store order
+    count = np.bincount(person, minlength=size)
     first = np.zeros(size + 1, dtype=np.int64)
-    np.cumsum(np.bincount(sig.emp_person, minlength=size), out=first[1:])
+    np.cumsum(count, out=first[1:])
+    many = count > _SLOTS
+    slots = []
+    for s0 in range(_SLOTS):
+        has = np.flatnonzero((count > s0) & ~many)
+        slots.append(jobs.take(order[first[has] + s0], size, has))
+    org_a = np.empty(n, dtype=np.int32)
+    org_b = np.empty(n, dtype=np.int32)
+    known = np.empty(n, dtype=bool)
+    same = np.empty(n, dtype=bool)
+    for i, si in enumerate(slots):
+        np.take(si.org, pa, out=org_a)
+        np.greater_equal(org_a, 0, out=known)
+        for j, sj in enumerate(slots):
+            if i + j and not (count[~many] > max(i, j)).any():
+                continue
+            np.take(sj.org, pb, out=org_b)
+            np.equal(org_a, org_b, out=same)
+            same &= known
+            hit = np.flatnonzero(same)
+            for c in range(0, hit.size, _CHUNK):
+                h = hit[c : c + _CHUNK]
+                x, y = pa[h], pb[h]
+                mon, hi, ok = _overlap_of(si, x, sj, y)
+                ok &= mon > best[h]
+                best[h[ok]] = mon[ok]
+                stop_day[h[ok]] = hi[ok]
+    del org_a, org_b, known, same
+    general = np.flatnonzero(many[pa] | many[pb])
+    if general.size:
+        # Everyone's jobs against everyone's, in job order, for the remaining pairs.
+        seg, item = _expand(first[pa[general] + 1] - first[pa[general]], first[pa[general]])
+        pair, x = general[seg], order[item]
+        seg, item = _expand(first[pb[pair] + 1] - first[pb[pair]], first[pb[pair]])
+        pair, x, y = pair[seg], x[seg], order[item]
+        match = jobs.org[x] == jobs.org[y]
+        pair, x, y = pair[match], x[match], y[match]
+        mon, hi, ok = _overlap_of(jobs, x, jobs, y)
+        pair, mon, hi = pair[ok], mon[ok], hi[ok]
+        # Longest per pair; on equal months the first match (the rows are in job order).
+        z = np.int64(pair.size)
+        key = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(key, pair, (mon.max(initial=0) - mon).astype(np.int64) * z + np.arange(z))
+        got = np.flatnonzero(key < np.iinfo(np.int64).max)
+        pick = key[got] % z
+        best[got] = mon[pick]
+        stop_day[got] = hi[pick]
+    return best, stop_day
 
-    def jobs_of(pids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        lo = first[pids]
-        seg, item = _expand(first[pids + 1] - lo, lo)
-        return seg, order[item]
 
-    # Cheap pre-filter: a 64-bit mask of each person's employers (org id mod 64); only
-    # pairs whose masks meet can share an employer.
-    mask = np.zeros(size, dtype=np.uint64)
-    np.bitwise_or.at(
-        mask, sig.emp_person, np.left_shift(np.uint64(1), (sig.emp_org % 64).astype(np.uint64))
-    )
-    cand = np.flatnonzero(mask[pa] & mask[pb])
-    pair, x = jobs_of(pa[cand])
-    pair = cand[pair]
-    sub, y = jobs_of(pb[pair])
-    pair, x = pair[sub], x[sub]
-    same = sig.emp_org[x] == sig.emp_org[y]
-    pair, x, y = pair[same], x[same], y[same]
-
-    def stop(j: np.ndarray) -> np.ndarray:
-        e = sig.emp_end[j]
-        return np.where(np.isnat(e) & sig.emp_current[j], today, e)
-
-    lo, hi = np.maximum(sig.emp_start[x], sig.emp_start[y]), np.minimum(stop(x), stop(y))
-    ok = ~(np.isnat(sig.emp_start[x]) | np.isnat(sig.emp_start[y]) | np.isnat(hi)) & (lo < hi)
-    pair, lo, hi = pair[ok], lo[ok], hi[ok]
-    mon = np.maximum(
-        0, hi.astype("datetime64[M]").astype(np.int64) - lo.astype("datetime64[M]").astype(np.int64)
-    )
-    # Longest overlap per pair; on equal months the first found (jobs in store order).
-    z = np.int64(pair.size)
-    key = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(key, pair, (mon.max(initial=0) - mon) * z + np.arange(pair.size))
-    got = np.flatnonzero(key < np.iinfo(np.int64).max)
-    keep = key[got] % z
-    months[got] = mon[keep]
-    end[got] = hi[keep]
-    return months, end
+def _overlap_of(
+    jx: Jobs, x: np.ndarray, jy: Jobs, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Months of overlap of jobs ``jx[x]`` and ``jy[y]``, its last day, and whether they
+    overlap at all (a later start than the other's end)."""
+    lo = np.maximum(jx.start[x], jy.start[y])
+    hi = np.minimum(jx.stop[x], jy.stop[y])
+    ok = lo < hi
+    mon = np.minimum(jx.stop_m[x], jy.stop_m[y])
+    mon -= np.maximum(jx.start_m[x], jy.start_m[y])
+    np.maximum(mon, 0, out=mon)
+    return mon, hi, ok
