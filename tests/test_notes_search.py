@@ -120,3 +120,75 @@ def test_chroma_keeps_only_the_metadata_its_filters_need(filled: Store) -> None:
     assert {frozenset(m) for m in got["metadatas"]} == {
         frozenset({"note_id", "ts", "date", "source"})
     }
+
+
+@pytest.fixture
+def companies(store: Store) -> Store:
+    """Two companies with four people each; each person's notes on three topics."""
+    topics = [
+        "is training for the {city} marathon in October",
+        "says payroll runs late every month and ADP keeps making errors",
+        "has the budget for new tools frozen until June",
+    ]
+    cities = ["Boston", "Chicago", "Berlin", "Denver"]
+    notes: list[Note] = []
+    with store.write():
+        for company in ("Globex", "Initech"):
+            org = store.add_organization(Organization(name=company)).id or 0
+            for i, first in enumerate(["Ana", "Ken", "Mia", "Raj"]):
+                pid = store.add_person(Person(name=f"{first} {company}son")).id or 0
+                store.add_employment(Employment(person_id=pid, org_id=org))
+                for j, topic in enumerate(topics):
+                    text = f"{first} {topic.format(city=cities[i])}"
+                    at = datetime(2025, 1 + j, 1 + i)
+                    notes.append(store.add_note(Note(text=text, people=[pid], at=at)))
+        # Notes about no company, as close to "marathon" as the companies' are.
+        for city in cities:
+            text = f"Ran into an old friend training for the {city} marathon"
+            notes.append(store.add_note(Note(text=text, at=datetime(2025, 4, 1))))
+    open_index(store.home).sync(store)
+    return store
+
+
+def _found(store: Store, query: str, k: int) -> list[tuple[int, float, list[str]]]:
+    return [(h.id, round(h.score, 5), h.matched) for h in search_notes(store, query, k=k)]
+
+
+def test_company_named_in_the_query_finds_its_best_notes_every_way(
+    companies: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import carson.notes.search as search
+
+    index = open_index(companies.home)
+    scored_all: list[int] = []
+    score_orgs = index.score_orgs
+
+    def spy(store: Store, vector: np.ndarray, org_ids: object) -> list[tuple[int, float]]:
+        scored_all.append(1)
+        return score_orgs(store, vector, org_ids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index, "score_orgs", spy)
+
+    # A small company: every note about it is scored from SQLite.
+    exact = _found(companies, "Globex marathon", k=3)
+    assert scored_all == [1]
+    hits = search_notes(companies, "Globex marathon", k=3)
+    assert all(h.matched == ["Globex"] for h in hits)
+    assert all("marathon" in h.text and h.people_names[0].endswith("Globexson") for h in hits)
+    assert all(h.score == pytest.approx(h.similarity + 0.2, abs=1e-6) for h in hits)
+
+    # A "big" company: its best notes are found among the nearest notes, no full scan.
+    monkeypatch.setattr(search, "ORG_EXACT_MAX", 2)
+    scored_all.clear()
+    assert _found(companies, "Globex marathon", k=3) == exact
+    assert scored_all == []
+
+    # Too few of its notes among the nearest: the exact pass still finds them.
+    monkeypatch.setattr(search, "ORG_CANDIDATES_MAX", 2)
+    assert _found(companies, "Globex marathon", k=3) == exact
+    assert scored_all == [1]
+
+    # The other company's query finds that company's notes, not Globex's.
+    initech = search_notes(companies, "Initech payroll problems", k=4)
+    assert [h.matched for h in initech] == [["Initech"]] * 4
+    assert all("payroll" in h.text for h in initech)

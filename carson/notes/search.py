@@ -1,10 +1,11 @@
 """Hybrid note search: vector similarity plus exact matches on people and companies.
 
 "Harry Smith payroll" finds the notes linked to Harry even when they only say
-"Harry": the names in the query are resolved to people and organisations, every
-note linked to them is scored against the rest of the query, and those get a fixed
+"Harry": the names in the query are resolved to people and organisations, the
+notes linked to them are scored against the rest of the query, and those get a fixed
 bonus on top of their similarity. Notes the vector search finds on its own compete
-on similarity alone.
+on similarity alone. A big company's notes are not all scored: only its most similar
+few can rank, and they are found among the nearest notes (``_nearest_with_orgs``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from carson.notes.index import (
     Row,
     open_index,
     org_mentions,
+    org_note_count,
     timestamp,
     where_clause,
 )
@@ -37,6 +39,12 @@ if TYPE_CHECKING:
 
 ENTITY_BONUS = 0.2
 """Added to the similarity of a note linked to a person or company the query names."""
+ORG_EXACT_MAX = 1000
+"""A named company with up to this many notes has them all scored exactly (from SQLite)."""
+ORG_CANDIDATES_MAX = 1000
+"""The most nearest notes searched for a big named company's best ones (~10 ms at 100k)."""
+ORG_CANDIDATES_PER_HIT = 6
+"""Nearest notes searched per note of the company wanted, times its share of all notes."""
 MIN_SCORE = 0.15
 """Below this a note is unrelated to the query (all-MiniLM-L6-v2 cosine), so it is left out."""
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -237,7 +245,8 @@ def search_notes(
 
     Cost: one query embedding and one Chroma top-k call when no person or company is
     involved. Notes of a person or company (a filter, or a name in the query) are
-    looked up by id in SQLite and scored exactly against their stored vectors.
+    looked up by id in SQLite and scored exactly against their stored vectors, except
+    a big company named in the query: one wider Chroma call finds its best notes.
     """
     if k <= 0:
         raise UsageError(f"k must be at least 1 (got {k}).", "Ask for --k 1 or more.")
@@ -292,19 +301,18 @@ def search_notes(
     vector = index.embedder.embed([q.residual or query])[0]
 
     sims: dict[int, float] = {}
+    named: set[int] = set()
     if allowed is not None:
         sims.update(index.score_ids(store, vector, admitted(set(allowed))))
+    elif q.orgs and not dated:
+        scored, about = _nearest_with_orgs(store, index, vector, set(q.orgs), k)
+        sims.update(scored)
+        named |= about
     else:
         sims.update(index.nearest_ids(vector, k=k, where=_where(since, until, source)))
-    named: set[int] = set()
     if q.people:
         named |= admitted(set(store.note_ids(person_ids=list(q.people))))
-    if q.orgs and allowed is None and not dated:
-        # Thousands of notes at a big company: ids and vectors in one SQL query.
-        of_orgs = index.score_orgs(store, vector, q.orgs)
-        named.update(nid for nid, _ in of_orgs)
-        sims.update(of_orgs)
-    elif q.orgs:
+    if q.orgs and (allowed is not None or dated):
         named |= admitted(set(store.note_ids_for_orgs(list(q.orgs))))
     if named:
         sims.update(index.score_ids(store, vector, named - sims.keys()))
@@ -333,6 +341,39 @@ def search_notes(
         rows.append(row)
     rows.sort(key=lambda r: (-_score(r), -timestamp(r.at), r.id))
     return _hits(store, rows[:k], {})
+
+
+def _nearest_with_orgs(
+    store: Store, index: NotesIndex, vector: np.ndarray, orgs: set[int], k: int
+) -> tuple[dict[int, float], set[int]]:
+    """The ``k`` nearest notes, plus every note about ``orgs`` that can reach the top ``k``.
+
+    Returns (note id -> similarity, the ids of those about ``orgs``). All of a named
+    company's notes get the same bonus, so only its ``k`` most similar can rank. For a
+    small company they are scored exactly from SQLite. A big one's (thousands of notes:
+    reading all their vectors took ~80-120 ms at 100,000 notes) are found among the
+    nearest few hundred notes overall, sized so ~6k of them are expected to be the
+    company's: when at least ``k`` are, every other note about it is less similar than
+    all of them and cannot rank. Otherwise (a query far from all its notes) they are
+    scored exactly. The nearest notes come from Chroma's HNSW, so a big company's best
+    notes are as approximate as a plain query's (the bench prints HNSW's recall).
+    """
+    about, bound = org_note_count(store, orgs)
+    if about <= ORG_EXACT_MAX:
+        sims = dict(index.nearest_ids(vector, k=k))
+        of_orgs = index.score_orgs(store, vector, orgs)
+        sims.update(of_orgs)
+        return sims, {nid for nid, _ in of_orgs}
+    wide = min(ORG_CANDIDATES_MAX, max(4 * k, -(-ORG_CANDIDATES_PER_HIT * k * bound // about)))
+    near = index.nearest_ids(vector, k=wide)
+    sims = dict(near)
+    linked = store.note_orgs(sims)
+    found = {nid for nid, ids in linked.items() if not orgs.isdisjoint(ids)}
+    if len(found) >= k or len(near) < wide:
+        return sims, found
+    of_orgs = index.score_orgs(store, vector, orgs)
+    sims.update(of_orgs)
+    return sims, {nid for nid, _ in of_orgs}
 
 
 def _where(
