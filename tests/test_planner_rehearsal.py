@@ -23,6 +23,7 @@ ENDS = [
     "give me my feedback",
     "what’s my score?",
     "Done.",
+    "OK, how was I?",
 ]
 LINES = [  # things a seller says on a call: lines in character, not the end
     "Hi John, good to hear your voice.",
@@ -32,6 +33,7 @@ LINES = [  # things a seller says on a call: lines in character, not the end
     "I'm done with the payroll project, so timing is good.",
     "Could you end up introducing me to him?",
     "Carson Wentz is a friend of mine.",
+    "How was I supposed to know Harry had moved to Goldman?",
 ]
 
 

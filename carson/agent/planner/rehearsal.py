@@ -26,7 +26,7 @@ END = re.compile(
     r"|\b(end|stop|finish|wrap up|quit|exit|cancel|close|conclude)\s+"
     rf"(the\s+|this\s+|our\s+|my\s+)?(call\s+)?{_ACTIVITY}\b"
     rf"|\b(stop|quit|done|finished|enough|no more)\s+(with\s+(the\s+|this\s+)?)?{_ACTIVITY}\b"
-    r"|\bhow(\s+did|['’]d)\s+i\s+(do|go)\b|\bhow was i\b"
+    r"|\bhow(\s+did|['’]d)\s+i\s+(do|go)\b|^\s*(so,?\s+|ok,?\s+)?how was i[\s?!.]*$"
     r"|\b(give me|what['’]?s|what is|show me|can i (get|have))\s+(my\s+|the\s+|some\s+)?"
     r"(feedback|score)\b|\bfeedback,? please\b"
     r"|^\s*(end|stop|done)\s*[.!]*\s*$",
