@@ -120,3 +120,29 @@ def test_top_k_equals_brute_force(p: dict) -> None:
             assert f.path[-1] in p["targets"]
             assert not set(f.path[1:]) & set(p["blocked"])
             assert len(f.path) - 1 <= p["h"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(2, 12).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=40),
+        )
+    )
+)
+def test_snapshot_rows_list_a_edges_then_b_edges_in_input_order(
+    graph: tuple[int, list[tuple[int, int]]],
+) -> None:
+    n, raw = graph
+    edges = [(a, b) for a, b in raw if a != b]
+    a = np.array([e[0] for e in edges], dtype=np.int32)
+    b = np.array([e[1] for e in edges], dtype=np.int64)
+    cost = np.arange(len(edges), dtype=np.float64)
+    snap = Snapshot.from_edges(np.arange(n) * 2, a, b, cost)
+    for v in range(n):
+        row = [(y, k) for k, (x, y) in enumerate(edges) if x == v]
+        row += [(x, k) for k, (x, y) in enumerate(edges) if y == v]
+        lo, hi = int(snap.indptr[v]), int(snap.indptr[v + 1])
+        assert snap.indices[lo:hi].tolist() == [u for u, _ in row]
+        assert snap.cost[lo:hi].tolist() == [float(k) for _, k in row]

@@ -107,40 +107,70 @@ class Snapshot:
         """Build from undirected edges given as node-index arrays ``a``, ``b`` (a != b).
 
         Each node's row lists the edges where it is ``a`` (in input order), then those where
-        it is ``b``. Input sorted by ``a`` (as ``score_pairs`` gives it) skips one sort.
+        it is ``b``. Each side is grouped by one sort of packed (node, edge) words (none
+        when already sorted, as ``score_pairs`` gives ``a``) and scattered into place in
+        chunks, so the only full-size arrays made are the words and the CSR itself.
         """
         n = int(ids.shape[0])
-        a = np.asarray(a, dtype=np.int64)
-        b = np.asarray(b, dtype=np.int64)
-        cost = np.asarray(cost, dtype=np.float64)
+        a, b = np.asarray(a), np.asarray(b)
         m = int(a.size)
-        cnt_a = np.bincount(a, minlength=n)
-        cnt_b = np.bincount(b, minlength=n)
+        cost = np.asarray(cost, dtype=np.float64)
         indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(cnt_a + cnt_b, out=indptr[1:])
         indices = np.empty(2 * m, dtype=np.int32)
         cost_sorted = np.empty(2 * m, dtype=np.float64)
-        rank = np.arange(m, dtype=np.int64)
-        for own, other, cnt, skip in ((a, b, cnt_a, None), (b, a, cnt_b, cnt_a)):
-            order = None if m < 2 or bool((own[1:] >= own[:-1]).all()) else sort_order(own)
-            grouped = own if order is None else own[order]
-            first = np.cumsum(cnt) - cnt
-            pos = indptr[grouped] + (rank - first[grouped])
-            if skip is not None:
-                pos += skip[grouped]
-            del grouped
-            indices[pos] = other if order is None else other[order]
-            cost_sorted[pos] = cost if order is None else cost[order]
-            del pos, order
         if tcost is None:
             tcost = np.zeros(n, dtype=np.float64)
-        return cls(
+        snap = cls(
             ids=np.asarray(ids, dtype=np.int64),
             indptr=indptr,
             indices=indices,
             cost=cost_sorted,
             tcost=np.asarray(tcost, dtype=np.float64),
         )
+        if m == 0:
+            return snap
+        shift = np.uint64(max(1, (m - 1).bit_length()))
+        if max(int(a.max()), int(b.max())).bit_length() + int(shift) > 64:
+            raise ValueError("too many edges or nodes for a snapshot")
+        nodes = np.arange(n + 1, dtype=np.uint64) << shift
+        sides = []
+        for own in (a, b):
+            words = _packed(own, shift)
+            if m > 1 and not bool((words[1:] >= words[:-1]).all()):
+                words.sort()
+            sides.append((words, np.searchsorted(words, nodes)))
+        (wa, start_a), (wb, start_b) = sides
+        cnt_a, cnt_b = np.diff(start_a), np.diff(start_b)
+        np.cumsum(cnt_a + cnt_b, out=indptr[1:])
+        # Row k of side "a" (k-th in node order) goes to indptr[v] + (k - start_a[v]); side
+        # "b" goes after the node's "a" edges.
+        off_a = indptr[:-1] - start_a[:-1]
+        off_b = indptr[:-1] + cnt_a - start_b[:-1]
+        mask = np.uint64((1 << int(shift)) - 1)
+        for words, off, other in ((wa, off_a, b), (wb, off_b, a)):
+            for c in range(0, m, _CHUNK):
+                w = words[c : c + _CHUNK]
+                row = (w & mask).view(np.int64)
+                pos = off[(w >> shift).view(np.int64)]
+                pos += np.arange(c, c + w.size, dtype=np.int64)
+                indices[pos] = other[row]
+                cost_sorted[pos] = cost[row]
+        return snap
+
+
+_CHUNK = 1 << 20
+"""Rows per chunk when scattering edges into the CSR arrays (small reused temporaries)."""
+
+
+def _packed(own: np.ndarray, shift: np.uint64) -> np.ndarray:
+    """``own[k] << shift | k`` as uint64 words (their sort orders by node, then edge)."""
+    words = np.empty(own.size, dtype=np.uint64)
+    for c in range(0, own.size, _CHUNK):
+        part = own[c : c + _CHUNK].astype(np.uint64)
+        part <<= shift
+        part |= np.arange(c, c + part.size, dtype=np.uint64)
+        words[c : c + part.size] = part
+    return words
 
 
 @dataclass(frozen=True)

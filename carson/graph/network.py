@@ -332,11 +332,16 @@ def keep_people(sc: Scored, ids: np.ndarray) -> Scored:
 
 def snapshot_of(sc: Scored, ids: np.ndarray, tcost: np.ndarray, w: GraphWeights) -> Snapshot:
     """The CSR routing snapshot: edge cost ``-log`` hop probability, node target cost."""
-    p = w.hop_p_min + (w.hop_p_max - w.hop_p_min) * np.clip(sc.strength, 0.0, 1.0)
+    # cost = -log(p_min + (p_max - p_min) * strength), in place on one pairs-sized array.
+    cost = np.clip(sc.strength, 0.0, 1.0)
+    cost *= w.hop_p_max - w.hop_p_min
+    cost += w.hop_p_min
+    np.log(cost, out=cost)
+    np.negative(cost, out=cost)
     # Person id → node index through a dense table (ids are store row ids: dense enough).
-    lut = np.zeros(int(ids[-1]) + 1 if ids.size else 0, dtype=np.int64)
-    lut[ids] = np.arange(ids.size)
-    return Snapshot.from_edges(ids, lut[sc.a], lut[sc.b], -np.log(p), tcost)
+    lut = np.zeros(int(ids[-1]) + 1 if ids.size else 0, dtype=np.int32)
+    lut[ids] = np.arange(ids.size, dtype=np.int32)
+    return Snapshot.from_edges(ids, lut[sc.a], lut[sc.b], cost, tcost)
 
 
 _CACHE: dict[tuple[Path, datetime | None], tuple[tuple[object, ...], Network]] = {}
