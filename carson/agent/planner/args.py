@@ -1,0 +1,220 @@
+"""Arguments for the look-up tools: routes, people, notes, suggestions, notes to log.
+
+Mixed into :class:`~carson.agent.planner.plan.Planner`; each ``_<tool>`` step takes the
+request (as typed and with names masked), the names found in it and the conversation's
+context, and returns the tool's arguments or a question back.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from carson.agent.planner.context import Context
+from carson.agent.planner.slots import Span
+from carson.agent.planner.words import (
+    _NUM,
+    EXCLUDE_BEFORE,
+    NUMBERS,
+    ORDINALS,
+    PRONOUN,
+    TEAM,
+    TITLES,
+    VIA_BEFORE,
+    _number,
+)
+
+
+class LookupSteps:
+    """Argument extraction for find_routes, person_profile, how_do_i_know, search_notes,
+    reconnect_suggestions, help_first and log_note."""
+
+    def _before(self, text: str, span: Span, chars: int = 40) -> str:
+        return text[max(0, span.start - chars) : span.start]
+
+    def _person_or_context(self, spans: list[Span], text: str, ctx: Context) -> str | None:
+        people = [s for s in spans if s.kind == "person"]
+        if people:
+            return people[0].name
+        if PRONOUN.search(text) and ctx.last_person:
+            return ctx.last_person
+        return None
+
+    def _route_index(self, text: str, ctx: Context) -> int | None:
+        t = text.lower()
+        m = re.search(r"\b(route|option|path|number|no\.|#)\s*#?(\d+)\b", t) or re.search(
+            r"#(\d+)\b", t
+        )
+        if m:
+            return int(m.group(m.lastindex or 1))
+        m = re.search(
+            r"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|sixth|6th|seventh|7th|"
+            r"top|best|last)\s+(route|one|option|path|way|intro|connection|suggestion)\b",
+            t,
+        )
+        if m:
+            word = m.group(1)
+            if word == "last":
+                return len(ctx.routes) or None
+            return ORDINALS[word]
+        m = re.search(r"\b(route|option|path) (one|two|three|four|five)\b", t)
+        if m:
+            return NUMBERS[m.group(2)]
+        return None
+
+    def _find_routes(
+        self, text: str, masked: str, spans: list[Span], ctx: Context
+    ) -> dict[str, Any] | str:
+        args: dict[str, Any] = {}
+        exclude: list[str] = []
+        target_org: str | None = None
+        target_person: str | None = None
+        for s in spans:
+            before = self._before(text, s)
+            if EXCLUDE_BEFORE.search(before) or (
+                exclude and re.search(r"\b(or|and|,)\s*$", before)
+            ):
+                exclude.append(s.name or s.text)
+                continue
+            if s.kind == "org" and target_org is None:
+                target_org = s.name
+            elif s.kind == "person" and target_person is None and not VIA_BEFORE.search(before):
+                target_person = s.name
+        if (target_person and not target_org) or (
+            target_person
+            and target_org
+            and re.search(re.escape(spans[0].text) + r"\s+(at|from|in)\s", text)
+            and spans[0].kind == "person"
+        ):
+            args["target_person"] = target_person
+        elif target_org:
+            args["target_company"] = target_org
+        elif target_person:
+            args["target_person"] = target_person
+        elif PRONOUN.search(text) and ctx.last_person:
+            args["target_person"] = ctx.last_person
+        elif ctx.last_company and re.search(r"\b(there|them|that company|it)\b", text, re.I):
+            args["target_company"] = ctx.last_company
+        else:
+            return (
+                "Which company or person should I find a way into? For example: "
+                '"quickest way into Goldman Sachs" or "routes to Harry Smith".'
+            )
+        t = text.lower()
+        m = re.search(
+            rf"\b(top|best|give me|show me|first|find|list)\s+{_NUM}\b(?!\s*(hops?|intermed))", t
+        ) or re.search(
+            rf"\b{_NUM}\s+(?:(?:best|top|quickest|fastest|warmest|good|different)\s+)?"
+            r"(routes|ways|paths|options|intros|people|connections)\b",
+            t,
+        )
+        if m:
+            n = _number(
+                m.group(2)
+                if m.lastindex
+                and m.lastindex >= 2
+                and m.group(1) in ("top", "best", "give me", "show me", "first", "find", "list")
+                else m.group(1)
+            )
+            if n:
+                args["k"] = n
+        m = re.search(
+            rf"\b(within|at most|max(imum)?( of)?|no more than|up to|only|under|fewer than)\s+"
+            rf"{_NUM}\s+(hops?|intermediar(y|ies)|steps|introductions|people in between|"
+            r"degrees?|jumps?)\b",
+            t,
+        ) or re.search(
+            rf"\b{_NUM}\s*(hops?|intermediar(y|ies)|degrees?)\s*(max|or less|at most)", t
+        )
+        if m:
+            num = next(g for g in m.groups() if g and _number(g))
+            n = _number(num)
+            if n:
+                args["max_hops"] = n
+        elif re.search(r"\b(direct(ly)?|one hop|single intro(duction)?)\b", t):
+            args["max_hops"] = 1
+        for rx, title in TITLES:
+            if re.search(rx, re.sub(r"\b(payroll (problems?|software|provider|vendor))\b", "", t)):
+                if "target_person" not in args:
+                    args["title_filter"] = title
+                break
+        if TEAM.search(text):
+            args["via_team"] = True
+        if exclude:
+            args["exclude"] = exclude
+        return args
+
+    def _person_arg(
+        self, text: str, spans: list[Span], ctx: Context, what: str
+    ) -> dict[str, Any] | str:
+        person = self._person_or_context(spans, text, ctx)
+        if person is None:
+            return f'Whom do you mean? Give me a name, e.g. "{what} Harry Smith".'
+        return {"person": person}
+
+    def _person_profile(self, text: str, masked: str, spans: list[Span], ctx: Context) -> Any:
+        return self._person_arg(text, spans, ctx, "who is")
+
+    def _how_do_i_know(self, text: str, masked: str, spans: list[Span], ctx: Context) -> Any:
+        return self._person_arg(text, spans, ctx, "how do I know")
+
+    _NOTE_FILLER = re.compile(
+        r"\b(what|which|who|whom|do|does|did|i|we|my|our|me|know|about|in|the|notes?|say|said|"
+        r"says|tell|told|mention(ed)?|anything|any|search|find|look|up|for|on|of|have|has|"
+        r"written|down|wrote|remind|is|are|was|there|something|someone|anyone|talked|spoke|"
+        r"a|an|to|re|regarding|please|can|you|show|list|all|get|pull|else|from)\b",
+        re.I,
+    )
+
+    def _search_notes(self, text: str, masked: str, spans: list[Span], ctx: Context) -> Any:
+        args: dict[str, Any] = {}
+        people = [s for s in spans if s.kind == "person"]
+        rest = masked
+        if people:
+            args["person"] = people[0].name
+        elif (
+            PRONOUN.search(text)
+            and ctx.last_person
+            and re.search(r"\b(his|her|their|him|them)\b", text, re.I)
+        ):
+            args["person"] = ctx.last_person
+            rest = PRONOUN.sub(" ", rest)
+        rest = rest.replace("PERSON", " ").replace("COMPANY", " ")
+        rest = re.sub(r"'s\b", " ", rest)
+        rest = self._NOTE_FILLER.sub(" ", rest)
+        query = " ".join(re.sub(r"[^\w\s'-]", " ", rest).split())
+        orgs = [s.name for s in spans if s.kind == "org" and s.name]
+        if orgs:
+            query = " ".join([query, *orgs]).strip()
+        if not query:
+            query = args.get("person") or text
+        args["query"] = query
+        # person key last keeps the JSON in a predictable order: query, person
+        return {"query": args["query"], **({"person": args["person"]} if "person" in args else {})}
+
+    def _reconnect_suggestions(
+        self, text: str, masked: str, spans: list[Span], ctx: Context
+    ) -> Any:
+        m = re.search(rf"\b{_NUM}\s+(people|contacts|names|suggestions|friends)\b", text.lower())
+        n = _number(m.group(1)) if m else None
+        return {"k": n} if n else {}
+
+    def _help_first(self, text: str, masked: str, spans: list[Span], ctx: Context) -> Any:
+        person = self._person_or_context(spans, text, ctx)
+        return {"person": person} if person else {}
+
+    _NOTE_LEAD = re.compile(
+        r"^\s*(please\s+)?(log a note|add a note|make a note|take a note|save a note|"
+        r"jot( this)?( down)?|note( this)?( down)?|remember|record|write down)"
+        r"\s*(that|this|:|-|—|about)?\s*[:,-]?\s*",
+        re.I,
+    )
+
+    def _log_note(self, text: str, masked: str, spans: list[Span], ctx: Context) -> Any:
+        body = self._NOTE_LEAD.sub("", text, count=1).strip() or text
+        body = body[:1].upper() + body[1:]
+        args: dict[str, Any] = {"text": body}
+        people = [s for s in spans if s.kind == "person" and s.name]
+        if people:
+            args["person"] = people[0].name
+        return args

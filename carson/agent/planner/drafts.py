@@ -1,0 +1,145 @@
+"""Arguments for the steps that need both ends of an intro: drafts, rehearsals, outcomes.
+
+Who is the connector (``via``) and who the target (``to``) comes from the wording first,
+then from the routes last shown, then from position in the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from carson.agent.planner.args import LookupSteps
+from carson.agent.planner.context import Context
+from carson.agent.planner.slots import Span
+from carson.agent.planner.words import OUTCOMES, PRONOUN, TO_BEFORE, VIA_BEFORE
+
+
+class IntroSteps(LookupSteps):
+    """Argument extraction for draft_intro_email, draft_phone_script, rehearse, log_outcome."""
+
+    def _roles(self, text: str, spans: list[Span], ctx: Context) -> tuple[str | None, str | None]:
+        """Who is the connector (via) and who the target (to), from wording and context."""
+        people = [s for s in spans if s.kind == "person" and s.name]
+        connectors, targets = ctx.connectors(), ctx.targets()
+        roles: dict[int, str] = {}
+        # explicit wording first: "via John", "John can introduce", "intro to Harry"
+        for n, s in enumerate(people):
+            before = self._before(text, s)
+            after = text[s.end : s.end + 30]
+            if VIA_BEFORE.search(before) or re.match(
+                r"\s+(can|could|to) (intro|introduce|connect)|\s+for an? intro", after, re.I
+            ):
+                roles[n] = "via"
+            elif re.search(r"\b(intro(duction)?s?|introduce (me )?)\s*(to|with)\s*$", before, re.I):
+                roles[n] = "to"
+        # then what the routes shown say about them
+        for n, s in enumerate(people):
+            if n in roles:
+                continue
+            pid = s.ids[0] if s.ids else None
+            if pid is not None and pid in connectors:
+                roles[n] = "via"
+            elif pid is not None and pid in targets:
+                roles[n] = "to"
+        # then position: "email John (about Harry)", "meet Harry"
+        for n, s in enumerate(people):
+            if n in roles:
+                continue
+            before = self._before(text, s)
+            taken = set(roles.values())
+            writes_to = re.search(
+                r"\b(email|e-mail|write|message|call|calling|ring|ringing|phone|mail|note|with)\b"
+                r"[\w\s]{0,12}$",
+                before,
+                re.I,
+            )
+            if TO_BEFORE.search(before) and not writes_to:
+                roles[n] = "to" if "to" not in taken else "via"
+            elif re.search(r"\babout\s*$", before, re.I) and "to" not in taken:
+                roles[n] = "to"
+            else:
+                roles[n] = "via" if "via" not in taken else "to"
+        via = next((people[n].name for n in sorted(roles) if roles[n] == "via"), None)
+        to = next((people[n].name for n in sorted(roles) if roles[n] == "to"), None)
+        return via, to
+
+    def _draft_args(self, text: str, spans: list[Span], ctx: Context) -> dict[str, Any]:
+        args: dict[str, Any] = {}
+        via, to = self._roles(text, spans, ctx)
+        index = self._route_index(text, ctx)
+        if index is not None:
+            args["route_index"] = index
+        if via:
+            args["via"] = via
+        if to:
+            args["to"] = to
+        if not args and PRONOUN.search(text) and ctx.last_person:
+            args["via"] = ctx.last_person
+        if not args and ctx.routes:
+            args["route_index"] = 1
+        return args
+
+    def _draft_intro_email(self, text: str, masked: str, spans: list[Span], ctx: Context) -> Any:
+        args = self._draft_args(text, spans, ctx)
+        m = re.search(
+            r"\b(?:because|reason:?|the reason is|to (?:discuss|talk about|pitch|show them))\s+"
+            r"(.+?)[.?!]*$",
+            text,
+            re.I,
+        )
+        if m:
+            args["reason"] = m.group(1).strip()
+        if not args:
+            return (
+                "Whom is the email for? Ask for routes first, or say "
+                '"draft an intro to Harry Smith via John Jacobs".'
+            )
+        return args
+
+    def _draft_phone_script(self, text: str, masked: str, spans: list[Span], ctx: Context) -> Any:
+        args = self._draft_args(text, spans, ctx)
+        if not args:
+            return (
+                "Whom are you calling? Ask for routes first, or say "
+                '"phone script for John Jacobs about Harry Smith".'
+            )
+        return args
+
+    def _rehearse(self, text: str, masked: str, spans: list[Span], ctx: Context) -> Any:
+        t = text.lower()
+        args: dict[str, Any] = {"role": "connector"}
+        people = [s for s in spans if s.kind == "person" and s.name]
+        if re.search(r"\b(gatekeeper|assistant|receptionist|secretary|ea|front desk)\b", t):
+            args["role"] = "gatekeeper"
+        elif re.search(r"\b(the target|as the target|play the prospect|the buyer)\b", t) or (
+            people and people[0].ids and people[0].ids[0] in ctx.targets()
+        ):
+            args["role"] = "target"
+        via, _to = self._roles(text, spans, ctx)
+        as_connector = args["role"] == "connector"
+        if via and (as_connector or not people or people[0].ids[0] in ctx.connectors()):
+            args["via"] = via
+        return args
+
+    def _log_outcome(self, text: str, masked: str, spans: list[Span], ctx: Context) -> Any:
+        t = text.lower()
+        outcome = next((kind for rx, kind in OUTCOMES if re.search(rx, t)), None)
+        if outcome is None:
+            return "What happened with the intro: made, declined, no response, or a meeting booked?"
+        args: dict[str, Any] = {"outcome": outcome}
+        index = self._route_index(text, ctx)
+        if index is not None:
+            args["route_index"] = index
+        people = [s for s in spans if s.kind == "person" and s.name]
+        connectors, targets = ctx.connectors(), ctx.targets()
+        for s in people:
+            pid = s.ids[0] if s.ids else None
+            before = self._before(text, s)
+            if pid in targets or re.search(r"\b(to|with|meet(ing)?)\s*$", before, re.I):
+                args.setdefault("to", s.name)
+            elif pid in connectors or "via" not in args:
+                args.setdefault("via", s.name)
+            else:
+                args.setdefault("to", s.name)
+        return args

@@ -1,0 +1,80 @@
+"""The planner's vocabulary: numbers, title words, outcomes, and the wording around a
+name that says what part it plays ("via John", "not through Derek", "intro to Harry")."""
+
+from __future__ import annotations
+
+import re
+
+NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "a couple": 2, "a few": 3,
+}  # fmt: skip
+ORDINALS = {
+    "first": 1, "1st": 1, "top": 1, "best": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
+    "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7,
+}  # fmt: skip
+_NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a couple|a few)"
+
+TITLES: tuple[tuple[str, str], ...] = (
+    (r"\b(vps?|vice presidents?)\b", "VP|Vice President"),
+    (r"\b(cfos?|chief financial officers?|finance chief)\b", "CFO|Chief Financial Officer"),
+    (r"\b(ceos?|chief executives?)\b", "CEO|Chief Executive Officer"),
+    (r"\b(coos?|chief operating officers?)\b", "COO|Chief Operating Officer"),
+    (r"\b(ctos?|chief technology officers?)\b", "CTO|Chief Technology Officer"),
+    (r"\b(chros?|chief people officers?)\b", "CHRO|Chief People Officer|Chief Human"),
+    (r"\bhead of payroll\b", "Head of Payroll"),
+    (r"\bpayroll\b", "Payroll"),
+    (r"\b(hr|human resources|people team)\b", "HR|Human Resources|People"),
+    (r"\b(mds?|managing directors?)\b", "Managing Director"),
+    (r"\b(executive directors?)\b", "Executive Director"),
+    (r"\b(directors?)\b", "Director"),
+    (r"\b(execs?|executives?|senior leaders?|leadership|c-suite|c-level)\b",
+     "Chief|VP|Vice President|Managing Director|Head of"),
+)  # fmt: skip
+
+OUTCOMES: tuple[tuple[str, str], ...] = (
+    (r"\b(meeting|call) (is |was |got )?(booked|scheduled|set up|confirmed)|"
+     r"(booked|scheduled|landed|got|have) (a|the) (meeting|call)|on the calendar|"
+     r"meeting with", "meeting_booked"),
+    (r"\b(declined|said no|turned (me|it|us) down|passed on it|refused|won'?t|"
+     r"wasn'?t comfortable|not comfortable)", "declined"),
+    (r"\b(no (response|reply|answer)|(never|hasn'?t|didn'?t|has not|did not) (replied|reply|"
+     r"respond(ed)?|answer(ed)?|got(ten)? back|heard)|never heard back|ghosted|went nowhere|"
+     r"silence|crickets)", "no_response"),
+    (r"\b(made the intro(duction)?|did the intro|intro(duction)? (was |got )?(made|done|"
+     r"happened|went out)|introduced (me|us)|connected us|made an introduction|"
+     r"intro'?d me)", "intro_made"),
+)  # fmt: skip
+
+VIA_BEFORE = re.compile(
+    r"\b(via|through|thru|using|ask|asking|by way of|from|with the help of)\s*$", re.I
+)
+TO_BEFORE = re.compile(
+    r"\b(intro(duction)?s?|introduce (me )?to|introduced to|to meet|meet|reach|"
+    r"connect (me )?(with|to)|get (me )?to|in front of|contact at|for)\s*(to|with)?\s*$",
+    re.I,
+)
+EXCLUDE_BEFORE = re.compile(
+    r"\b(not (going )?(through|via|using|with)|without( going)?( through| via| using)?|"
+    r"excluding|exclude|except|avoid(ing)?( going through)?|other than|but not|"
+    r"skip(ping)?|no)\s*$",
+    re.I,
+)
+TEAM = re.compile(
+    r"\b(team|teammates?|team ?mates?|coworkers'|colleagues'|whole team|our network|"
+    r"anyone on (my|the) team|the team'?s)\b",
+    re.I,
+)
+FOLLOW_UP = re.compile(
+    r"^\s*(ok(ay)?[,]?\s+|so[,]?\s+|and[,]?\s+|but[,]?\s+|now[,]?\s+)?((what|how) about|and|"
+    r"same (thing )?for|now|try|what of)\b",
+    re.I,
+)
+PRONOUN = re.compile(r"\b(him|her|them|he|she|they|his|hers|their)\b", re.I)
+
+
+def _number(word: str) -> int | None:
+    word = word.lower()
+    if word.isdigit():
+        return int(word)
+    return NUMBERS.get(word)
