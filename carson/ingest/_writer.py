@@ -9,6 +9,7 @@ writer lock. Rare changes to rows that already exist are written at once.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -27,6 +28,15 @@ def _ev(text: str, source: str, at: date | None) -> tuple[dict[str, Any], str]:
     return d, json.dumps([d])
 
 
+# TieContext.value is a Python-level property; a dict hit is cheaper, once a row.
+_CONTEXT = {c: c.value for c in TieContext}
+
+
+@lru_cache(maxsize=8192)
+def _iso(d: date) -> str:
+    return d.isoformat()
+
+
 @dataclass
 class _Pending:
     """New rows waiting for ``executemany``, in the order foreign keys need them."""
@@ -38,7 +48,6 @@ class _Pending:
     job_updates: dict[int, tuple[object, ...]] = field(default_factory=dict)
     ties: dict[tuple[int, int, str], list[Any]] = field(default_factory=dict)
     mail: list[tuple[Any, ...]] = field(default_factory=list)
-    people_ids: set[int] = field(default_factory=set)
     mail_ids: set[str] = field(default_factory=set)
 
 
@@ -65,10 +74,11 @@ class _Writer:
         self.index = index or EntityIndex(store)
         self.today = today or date.today()
         self.as_of = as_of
-        """The date the export was made (LinkedIn): older evidence never overrides newer."""
         self.new_note_ids: list[int] = []
         ids = store.max_ids()
         self._next_pid = ids["people"] + 1
+        self._pending_from = self._next_pid
+        """People with this id or higher were made here and wait in the buffer."""
         self._next_eid = ids["employments"] + 1
         self._next_iid = ids["interactions"] + 1
         self._p = _Pending()
@@ -84,6 +94,16 @@ class _Writer:
         self._notes: set[tuple[int, str]] | None = None
         self._owner_pairs: dict[int, list[Any]] = {}
         self._pairs_waiting = False
+
+    @property
+    def as_of(self) -> date | None:
+        """The date the export was made (LinkedIn): older evidence never overrides newer."""
+        return self._as_of
+
+    @as_of.setter
+    def as_of(self, value: date | None) -> None:
+        self._as_of = value
+        self._as_of_iso = value.isoformat() if value else None
 
     # ------------------------------------------------------------------ writing
 
@@ -111,13 +131,14 @@ class _Writer:
         if p.mail:
             self._write_mail(p.mail)
         self._p = _Pending()
+        self._pending_from = self._next_pid
 
     def _write_mail(self, mail: list[tuple[Any, ...]]) -> None:
         raise NotImplementedError  # ``_mail.MailImport`` writes interactions
 
     def _settle(self, pid: int) -> None:
         """Before writing to a person directly: make sure their row is in the store."""
-        if pid in self._p.people_ids:
+        if pid >= self._pending_from:
             self.flush()
 
     def _person(self, pid: int) -> list[Any]:
@@ -148,37 +169,43 @@ class _Writer:
         *,
         first_name: str | None = None,
         last_name: str | None = None,
-        emails: list[str] = (),  # type: ignore[assignment]
-        phones: list[str] = (),  # type: ignore[assignment]
-        urls: list[str] = (),  # type: ignore[assignment]
+        emails: Sequence[str] = (),
+        phones: Sequence[str] = (),
+        urls: Sequence[str] = (),
         birthday: date | None = None,
         location: str | None = None,
-        tags: list[str] = (),  # type: ignore[assignment]
+        tags: Sequence[str] = (),
         provenance: bool = False,
+        oid: int | None = None,
     ) -> int:
-        """A new person, buffered; returns their id."""
+        """A new person, buffered; returns their id. ``oid``: where they work (indexed only)."""
         name = " ".join(name.split()) or "?"
         pid = self._next_pid
-        self._next_pid += 1
+        self._next_pid = pid + 1
         p = self._p
         bday = birthday.isoformat() if birthday else None
-        tag_list = list(dict.fromkeys(tags))
-        tags_json = json.dumps(tag_list) if tag_list else "[]"
+        if tags:
+            tag_list = list(dict.fromkeys(tags))
+            tags_json = json.dumps(tag_list)
+        else:
+            tag_list, tags_json = [], "[]"
         p.people.append((pid, name, first_name, last_name, location, bday, tags_json, 0, 0, source))
-        p.people_ids.add(pid)
         if self._people is not None:
             self._people[pid] = [first_name, last_name, bday, location, tag_list, source]
-        index = self.index
-        index.add_name(pid, name)
-        by_ident = index.by_ident
-        for kind, values in (("email", emails), ("phone", phones), ("url", urls)):
-            pos = 0
-            for v in values:
-                if (kind, v) in by_ident:
-                    continue
-                p.identifiers.append((pid, kind, v, pos, source))
-                index.add_ident(pid, kind, v)
-                pos += 1
+        idents: list[tuple[str, str]] = []
+        if emails or phones or urls:
+            by_ident = self.index.by_ident
+            rows = p.identifiers
+            for kind, values in (("email", emails), ("phone", phones), ("url", urls)):
+                pos = 0
+                for v in values:
+                    ident = (kind, v)
+                    if ident in by_ident or ident in idents:
+                        continue
+                    rows.append((pid, kind, v, pos, source))
+                    idents.append(ident)
+                    pos += 1
+        self.index.add_person(pid, name, idents, oid)
         if provenance:  # the name's source is the person's own ``source``
             if bday:
                 p.field_sources[(pid, "birthday", source)] = bday
@@ -216,7 +243,8 @@ class _Writer:
         """Upsert a tie; True when it is new or gained evidence."""
         if a == b:
             return False
-        key = (a, b, context.value) if a < b else (b, a, context.value)
+        ctx = _CONTEXT[context]
+        key = (a, b, ctx) if a < b else (b, a, ctx)
         ev, ev_json = _ev(text, source, at)
         old = self._evidence(key)
         if old is not None:
@@ -242,7 +270,7 @@ class _Writer:
         self._p.ties[key] = [
             source,
             self.owner_id,
-            since.isoformat() if since else None,
+            _iso(since) if since else None,
             evidence,
             strength,
             ev_json,  # the evidence as JSON while it is the only piece

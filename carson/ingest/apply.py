@@ -42,16 +42,18 @@ class Importer(MailImport):
 
     def contact(self, rec: ContactRecord) -> int:
         """Import one contact; return the person's id."""
+        org = rec.organization
         pid, _ = self.index.match(
             name=rec.name,
             emails=rec.emails,
             phones=rec.phones,
             urls=rec.urls,
-            organization=rec.organization,
+            organization=org,
         )
         source = rec.source
-        created = pid is None
+        report = self.report
         if pid is None:
+            oid = self._org(org) if org else None
             pid = self._create(
                 rec.name,
                 source,
@@ -64,11 +66,15 @@ class Importer(MailImport):
                 location=rec.location,
                 tags=rec.tags,
                 provenance=True,
+                oid=oid,
             )
-            changed = True
+            if oid is not None:
+                self._add_job(pid, oid, rec.title, source, indexed=True)
+            created = changed = True
         else:
+            created = False
             changed = self._update_person(pid, rec)
-        changed |= self._employment(pid, rec, created)
+            changed |= self._employment(pid, rec)
         if rec.evidence:
             changed |= self._tie(
                 self.owner_id,
@@ -82,14 +88,14 @@ class Importer(MailImport):
         if rec.related or rec.notes:
             changed |= self._related_and_notes(pid, rec)
         if created:
-            self.report.created += 1
+            report.created += 1
         elif not changed:
-            self.report.unchanged += 1
+            report.unchanged += 1
         elif self._person(pid)[5] != source:
-            self.report.merged += 1
+            report.merged += 1
         else:
-            self.report.updated += 1
-        if len(self._p.people) >= _BATCH:
+            report.updated += 1
+        if self._next_pid - self._pending_from >= _BATCH:
             self.flush()
         return pid
 
@@ -153,25 +159,40 @@ class Importer(MailImport):
             changed = True
         return changed
 
-    def _add_job(self, pid: int, oid: int, title: str | None, source: str, **when: Any) -> None:
+    def _add_job(
+        self,
+        pid: int,
+        oid: int,
+        title: str | None,
+        source: str,
+        *,
+        start: date | None = None,
+        current: bool = True,
+        indexed: bool = False,
+    ) -> None:
+        """A new job, buffered (``indexed``: the entity index already knows it)."""
         eid = self._next_eid
-        self._next_eid += 1
-        start, end = when.get("start"), when.get("end")
-        current = when.get("current", True)
-        seen = self.as_of.isoformat() if self.as_of else None
+        self._next_eid = eid + 1
+        seen = self._as_of_iso
         self._p.jobs[eid] = [
             eid,
             pid,
             oid,
             title,
             start.isoformat() if start else None,
-            end.isoformat() if end else None,
+            None,
             int(current),
             source,
             seen,
         ]
-        self._jobs.setdefault(pid, []).append([eid, oid, title, current, source, seen])
-        self.index.add_job(pid, oid)
+        job = [eid, oid, title, current, source, seen]
+        jobs = self._jobs.get(pid)
+        if jobs is None:
+            self._jobs[pid] = [job]
+        else:
+            jobs.append(job)
+        if not indexed:
+            self.index.add_job(pid, oid)
 
     def _update_job(self, job: list[Any], *, end: date | None = None) -> None:
         """Write a stored or pending job's title, end, current and seen as ``job`` has them."""
@@ -194,13 +215,14 @@ class Importer(MailImport):
             job[5] = self.as_of.isoformat()
             self._update_job(job)
 
-    def _employment(self, pid: int, rec: ContactRecord, created: bool) -> bool:
+    def _employment(self, pid: int, rec: ContactRecord) -> bool:
+        """Someone already stored (or made earlier in this file) states a job."""
         if not rec.organization:
             return False
         oid = self._org(rec.organization)
         source = rec.source
         jobs = self._jobs.get(pid)
-        if created or not jobs:
+        if not jobs:
             self._add_job(pid, oid, rec.title, source)
             return True
         newest = max((j[5] for j in jobs if j[4] == source and j[5]), default=None)

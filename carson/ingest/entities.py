@@ -12,6 +12,7 @@ of any size resolves with dictionary lookups.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from functools import lru_cache
 
 from carson.resolve import normalize as _normalize
@@ -36,6 +37,8 @@ class EntityIndex:
         for pid, name in store.person_names():
             self.add_name(pid, name)
         self.org_ids: dict[str, int] = {}
+        # company names exactly as files write them -> organisation: one lookup a row
+        self._org_by_label: dict[str, int] = {}
         self.org_key_of: dict[int, str] = {}
         for org in store.organizations():
             assert org.id is not None
@@ -64,6 +67,24 @@ class EntityIndex:
         if name is not None:
             self.by_name_org[(normalize(name), oid)].append(pid)
 
+    def add_person(
+        self, pid: int, name: str, idents: list[tuple[str, str]], oid: int | None
+    ) -> None:
+        """Someone new: ``add_name``, ``add_ident`` for each identifier, ``add_job`` at ``oid``."""
+        key = normalize(name)
+        self.name_of[pid] = name
+        self.by_name[key].append(pid)
+        if idents:
+            by_ident = self.by_ident
+            for ident in idents:
+                by_ident[ident] = pid
+                if ident[0] == "url" and _LINKEDIN in ident[1]:
+                    self._linkedin.setdefault(pid, set()).add(ident[1])
+            self.idents_of[pid] = set(idents)
+        if oid is not None:
+            self.orgs_of[pid] = {oid}
+            self.by_name_org[(key, oid)].append(pid)
+
     def add_ident(self, pid: int, kind: str, value: str) -> None:
         self.by_ident[(kind, value)] = pid
         self.idents_of[pid].add((kind, value))
@@ -78,12 +99,17 @@ class EntityIndex:
     # -------------------------------------------------------------------- lookups
 
     def org_id(self, name: str) -> int | None:
-        return self.org_ids.get(normalize_org(name))
+        oid = self._org_by_label.get(name)
+        if oid is None:
+            oid = self.org_ids.get(normalize_org(name))
+            if oid is not None:  # organisations are only ever added, so a found one stays
+                self._org_by_label[name] = oid
+        return oid
 
     def linkedin_urls(self, pid: int) -> set[str]:
         return self._linkedin.get(pid, set())
 
-    def conflicts(self, pid: int, urls: list[str]) -> bool:
+    def conflicts(self, pid: int, urls: Sequence[str]) -> bool:
         """Both have LinkedIn profiles and they differ: two different people."""
         mine = {u for u in urls if _LINKEDIN in u}
         theirs = self.linkedin_urls(pid)
@@ -93,17 +119,25 @@ class EntityIndex:
         self,
         *,
         name: str,
-        emails: list[str] = (),  # type: ignore[assignment]
-        phones: list[str] = (),  # type: ignore[assignment]
-        urls: list[str] = (),  # type: ignore[assignment]
+        emails: Sequence[str] = (),
+        phones: Sequence[str] = (),
+        urls: Sequence[str] = (),
         organization: str | None = None,
     ) -> tuple[int | None, str | None]:
         """(person id, how) for an exact match, else (None, None)."""
-        for kind, values in (("url", urls), ("email", emails), ("phone", phones)):
-            for v in values:
-                pid = self.by_ident.get((kind, v))
-                if pid is not None:
-                    return pid, kind
+        by_ident = self.by_ident
+        for v in urls:
+            pid = by_ident.get(("url", v))
+            if pid is not None:
+                return pid, "url"
+        for v in emails:
+            pid = by_ident.get(("email", v))
+            if pid is not None:
+                return pid, "email"
+        for v in phones:
+            pid = by_ident.get(("phone", v))
+            if pid is not None:
+                return pid, "phone"
         key = normalize(name)
         if organization is not None:
             oid = self.org_id(organization)

@@ -63,10 +63,14 @@ def _rows(text: str, start: int) -> Iterator[tuple[int, list[str]]]:
             yield start + prev + 1, cells
             prev = reader.line_num
     except csv.Error as exc:
-        raise ImportFormatError(
-            f"line {start + prev + 1}: broken CSV quoting ({exc}).",
-            "Re-export the file, or fix the quotes on that line.",
-        ) from exc
+        raise _broken(start + prev + 1, exc) from exc
+
+
+def _broken(line: int, exc: csv.Error) -> ImportFormatError:
+    return ImportFormatError(
+        f"line {line}: broken CSV quoting ({exc}).",
+        "Re-export the file, or fix the quotes on that line.",
+    )
 
 
 def parse_connections(text: str, file: str, exported: date | None = None) -> Iterator[Record]:
@@ -85,64 +89,71 @@ def _connections(text: str, file: str) -> Iterator[Record]:
             f"{file}: no LinkedIn header (First Name,Last Name,…) in the first 50 lines.",
             "Use the Connections.csv from LinkedIn's data export, or pass --format.",
         )
-    rows = _rows(text, start)
-    _, header = next(rows)
-    cols: dict[str, int] = {}
-    for i, name in enumerate(header):
-        key = _CONNECTION_COLS.get(name.strip().lower())
-        if key and key not in cols:
-            cols[key] = i
+    # rows are read here, not through ``_rows``: one generator step a row less
+    reader = csv.reader(io.StringIO("\n".join(lines[start:])))
+    prev = 0  # the reader's line count after the previous row
+    try:
+        header = next(reader)
+        prev = reader.line_num
+        cols: dict[str, int] = {}
+        for i, name in enumerate(header):
+            key = _CONNECTION_COLS.get(name.strip().lower())
+            if key and key not in cols:
+                cols[key] = i
+        width = len(header)
+        at = {k: cols.get(k, width) for k in _CONNECTION_COLS.values()}
+        i_first, i_last, i_url, i_mail = at["first"], at["last"], at["url"], at["email"]
+        i_company, i_position, i_connected = at["company"], at["position"], at["connected"]
+        pad = [""] * width
+        clean, url_of, email_of, date_of = _text.clean, _text.url, _text.email, _text.parse_date
 
-    width = len(header)
-    at = {k: cols.get(k, width) for k in _CONNECTION_COLS.values()}
-    i_first, i_last, i_url, i_mail = at["first"], at["last"], at["url"], at["email"]
-    i_company, i_position, i_connected = at["company"], at["position"], at["connected"]
-    pad = [""] * width
-    clean = _text.clean
-
-    for line, cells in rows:
-        # exactly one cell per column, then "" for a column the file lacks
-        if len(cells) != width:
-            cells = (cells + pad)[:width]
-        cells.append("")
-        if not any(cells):
-            continue
-        first, last = clean(cells[i_first]), clean(cells[i_last])
-        if not (first or last or any(c.strip() for c in cells)):
-            continue
-        name = f"{first} {last}" if first and last else first or last
-        url = _text.url(cells[i_url])
-        mail = _text.email(cells[i_mail])
-        if not name:
-            if url or mail:
-                name = (mail or "").split("@")[0] or (url or "").rstrip("/").rsplit("/", 1)[-1]
-            else:
-                yield Problem(file, "no name, profile URL or email (a hidden profile?)", line=line)
+        for cells in reader:
+            line = start + prev + 1
+            prev = reader.line_num
+            # exactly one cell per column, then "" for a column the file lacks
+            if len(cells) != width:
+                cells = (cells + pad)[:width]
+            cells.append("")
+            if not any(cells):
                 continue
-        raw_date = cells[i_connected].strip()
-        connected = _text.parse_date(raw_date)
-        if raw_date and connected is None:
-            yield Problem(
-                file,
-                f'unreadable "Connected On" date "{_text.clean(raw_date)}"; imported without it',
-                line,
-                warning=True,
+            first, last = clean(cells[i_first]), clean(cells[i_last])
+            if not (first or last or any(c.strip() for c in cells)):
+                continue
+            name = f"{first} {last}" if first and last else first or last
+            url = url_of(cells[i_url])
+            mail = email_of(cells[i_mail])
+            if not name:
+                if url or mail:
+                    name = (mail or "").split("@")[0] or (url or "").rstrip("/").rsplit("/", 1)[-1]
+                else:
+                    yield Problem(file, "no name, profile URL or email (a hidden profile?)", line)
+                    continue
+            raw_date = cells[i_connected].strip()
+            connected = date_of(raw_date)
+            if raw_date and connected is None:
+                yield Problem(
+                    file,
+                    f'unreadable "Connected On" date "{clean(raw_date)}"; imported without it',
+                    line,
+                    warning=True,
+                )
+            company = clean(cells[i_company]) or None
+            yield ContactRecord(
+                name=name,
+                first_name=first or None,
+                last_name=last or None,
+                source="linkedin",
+                emails=(mail,) if mail else (),
+                urls=(url,) if url else (),
+                organization=company,
+                title=clean(cells[i_position]) or None if company else None,
+                connected_on=connected,
+                tie_context=TieContext.linkedin,
+                evidence=_connected_text(connected),
+                line=line,
             )
-        company = clean(cells[i_company]) or None
-        yield ContactRecord(
-            name=name,
-            first_name=first or None,
-            last_name=last or None,
-            source="linkedin",
-            emails=[mail] if mail else [],
-            urls=[url] if url else [],
-            organization=company,
-            title=clean(cells[i_position]) or None if company else None,
-            connected_on=connected,
-            tie_context=TieContext.linkedin,
-            evidence=_connected_text(connected),
-            line=line,
-        )
+    except csv.Error as exc:
+        raise _broken(start + prev + 1, exc) from exc
 
 
 @lru_cache(maxsize=8192)

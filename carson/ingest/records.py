@@ -6,6 +6,7 @@ against the store and writes them. Parsers never touch the store.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -51,17 +52,18 @@ class ContactRecord:
     """Short source label: "linkedin", "google", "vcard"."""
     first_name: str | None = None
     last_name: str | None = None
-    emails: list[str] = field(default_factory=list)
-    phones: list[str] = field(default_factory=list)
-    urls: list[str] = field(default_factory=list)
+    # sequences, empty by default: nothing changes a record once a parser has made it
+    emails: Sequence[str] = ()
+    phones: Sequence[str] = ()
+    urls: Sequence[str] = ()
     organization: str | None = None
     title: str | None = None
     connected_on: date | None = None
     birthday: date | None = None
     location: str | None = None
-    notes: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    related: list[Related] = field(default_factory=list)
+    notes: Sequence[str] = ()
+    tags: Sequence[str] = ()
+    related: Sequence[Related] = ()
     tie_context: TieContext = TieContext.acquaintance
     evidence: str | None = None
     """The sentence that explains the tie to the owner ("Connected on LinkedIn on …")."""
