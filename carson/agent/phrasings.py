@@ -4,8 +4,9 @@ Each line: ``{"id", "text", "context"?: [earlier requests], "tool": name | null,
 "args": {...}, "reply_contains"?: "regex"}``. Context requests are run through the real
 agent first (planner + tools), so follow-ups see real routes. An item scores when the
 planner picks ``tool`` with exactly ``args`` (free-text arguments ``query``, ``text`` and
-``reason`` need only contain the expected words); an item with ``tool: null`` scores
-when the planner asks back and its reply matches ``reply_contains``.
+``reason`` need only contain the expected words; an argument stated at the tool's declared
+default counts as left out, on either side); an item with ``tool: null`` scores when the
+planner asks back and its reply matches ``reply_contains``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ from carson.agent.loop import Agent
 from carson.agent.planner.respond import OfflineBrain
 from carson.config import Settings
 from carson.store import Store
-from carson.tools import ToolContext
+from carson.tools import ToolContext, registry
 
 FREE_TEXT = ("query", "text", "reason")
 
@@ -74,7 +76,39 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[\w%']+", text.lower()))
 
 
-def args_match(expected: dict[str, Any], got: dict[str, Any]) -> bool:
+def tool_defaults(tool: str | None, keys: Iterable[str]) -> dict[str, Any]:
+    """The declared defaults of ``keys`` in ``tool``'s argument model.
+
+    Without a tool name, the defaults every tool taking all of ``keys`` agrees on (``k`` is
+    5 wherever it appears, ``role`` exists only in ``rehearse``)."""
+    keys = set(keys)
+    tools = registry()
+    if tool is not None:
+        models = [tools[tool].args] if tool in tools else []
+    else:
+        models = [t.args for t in tools.values() if keys <= set(t.args.model_fields)]
+    out: dict[str, Any] = {}
+    for key in keys:
+        seen = []
+        for model in models:
+            info = model.model_fields.get(key)
+            if info is None or info.is_required():
+                break
+            seen.append(info.get_default(call_default_factory=True))
+        else:
+            if seen and all(v == seen[0] for v in seen):
+                out[key] = seen[0]
+    return out
+
+
+def args_match(expected: dict[str, Any], got: dict[str, Any], tool: str | None = None) -> bool:
+    """``got`` has the expected arguments; one at ``tool``'s default equals one left out."""
+    defaults = tool_defaults(tool, set(expected) | set(got))
+
+    def stated(args: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in args.items() if not (k in defaults and v == defaults[k])}
+
+    expected, got = stated(expected), stated(got)
     if set(expected) != set(got):
         return False
     for key, want in expected.items():
@@ -109,7 +143,11 @@ def evaluate(store: Store, items: list[dict[str, Any]], settings: Settings | Non
         else:
             call = plan.calls[0] if plan.calls else None
             got = {"tool": call.name, "args": call.args} if call else {"reply": plan.reply}
-            ok = call is not None and call.name == want_tool and args_match(item["args"], call.args)
+            ok = (
+                call is not None
+                and call.name == want_tool
+                and args_match(item["args"], call.args, call.name)
+            )
         expected = {"tool": want_tool, "args": item.get("args")}
         report.outcomes.append(Outcome(item["id"], item["text"], ok, expected, got))
     return report
