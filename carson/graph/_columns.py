@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
@@ -63,10 +64,11 @@ class Signals:
         jobs: Sequence[tuple[int, int, str | None, str | None, str | None, int]],
         note_people: Sequence[Sequence[int]],
     ) -> Signals:
-        """From the ``Store.graph_*`` rows (ties, interactions, employments, note people)."""
+        """From the ``Store.graph_*`` rows (ties, interactions, employments, note people).
+
+        Rows are transposed once (``zip(*rows)``, at C speed) and each column converted
+        whole; strings become codes through one dict lookup each."""
         i64 = np.int64
-        channels = sorted({r[2] for r in interactions})
-        ch_code = {c: i for i, c in enumerate(channels)}
         na: list[int] = []
         nb: list[int] = []
         for ppl in note_people:
@@ -76,20 +78,27 @@ class Signals:
                     for y in ids[i + 1 :]:
                         na.append(x)
                         nb.append(y)
+        t_cols: list[Sequence[Any]] = list(zip(*ties, strict=True)) or [()] * 6
+        ta = np.array(t_cols[1], dtype=i64)
+        tb = np.array(t_cols[2], dtype=i64)
+        i_cols: list[Sequence[Any]] = list(zip(*interactions, strict=True)) or [()] * 6
+        channels = sorted(set(i_cols[2]))
+        ch_code = {c: i for i, c in enumerate(channels)}
+        j_cols: list[Sequence[Any]] = list(zip(*jobs, strict=True)) or [()] * 6
         return cls(
-            tie_a=np.fromiter((min(t[1], t[2]) for t in ties), i64, len(ties)),
-            tie_b=np.fromiter((max(t[1], t[2]) for t in ties), i64, len(ties)),
-            tie_ctx=np.fromiter((CTX_CODE[t[3]] for t in ties), np.int16, len(ties)),
-            it_id=np.fromiter((r[0] for r in interactions), i64, len(interactions)),
-            it_at=np.fromiter((r[1] for r in interactions), i64, len(interactions)),
-            it_channel=np.fromiter((ch_code[r[2]] for r in interactions), np.int16),
-            it_dir=np.fromiter((_DIRECTION.get(r[3], 0) for r in interactions), np.int8),
-            it_pid=np.fromiter((r[4] for r in interactions), i64, len(interactions)),
-            emp_person=np.fromiter((j[0] for j in jobs), i64, len(jobs)),
-            emp_org=np.fromiter((j[1] for j in jobs), i64, len(jobs)),
-            emp_start=np.array([j[3] for j in jobs], dtype="datetime64[D]"),
-            emp_end=np.array([j[4] for j in jobs], dtype="datetime64[D]"),
-            emp_current=np.fromiter((bool(j[5]) for j in jobs), bool, len(jobs)),
+            tie_a=np.minimum(ta, tb),
+            tie_b=np.maximum(ta, tb),
+            tie_ctx=np.fromiter(map(CTX_CODE.__getitem__, t_cols[3]), np.int16, len(ties)),
+            it_id=np.array(i_cols[0], dtype=i64),
+            it_at=np.array(i_cols[1], dtype=i64),
+            it_channel=np.fromiter(map(ch_code.__getitem__, i_cols[2]), np.int16),
+            it_dir=np.fromiter((_DIRECTION.get(d, 0) for d in i_cols[3]), np.int8),
+            it_pid=np.array(i_cols[4], dtype=i64),
+            emp_person=np.array(j_cols[0], dtype=i64),
+            emp_org=np.array(j_cols[1], dtype=i64),
+            emp_start=np.array(j_cols[3], dtype="datetime64[D]"),
+            emp_end=np.array(j_cols[4], dtype="datetime64[D]"),
+            emp_current=np.array(j_cols[5], dtype=bool),
             note_a=np.array(na, dtype=i64),
             note_b=np.array(nb, dtype=i64),
             channels=channels or ["email"],

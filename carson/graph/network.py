@@ -172,8 +172,7 @@ class _Explainer:
     ) -> None:
         self.w, self.now, self.sig = w, now, sig
         self.ties, self.jobs, self.notes, self.org_names = ties, jobs, notes, org_names
-        self.tie_a = np.fromiter((min(t[1], t[2]) for t in ties), np.int64, len(ties))
-        self.tie_b = np.fromiter((max(t[1], t[2]) for t in ties), np.int64, len(ties))
+        self.tie_a, self.tie_b = sig.tie_a, sig.tie_b  # one row per stored tie, store order
         self.note_people = [{int(x) for x in n[4].split(",")} for n in notes]
 
     def explain(self, p: tuple[int, int]) -> TieInfo:
@@ -288,9 +287,11 @@ def build_network(
     )
     ids = np.array(sorted(people), dtype=np.int64)
     scored = keep_people(score_pairs(sig, w, now), ids)
-    tcost = np.array(
-        [-math.log(w.seniority[seniority(people[int(i)].title)]) for i in ids], dtype=np.float64
-    )
+    by_title: dict[str | None, float] = {}  # titles repeat: one regex pass per distinct one
+    for info in people.values():
+        if info.title not in by_title:
+            by_title[info.title] = -math.log(w.seniority[seniority(info.title)])
+    tcost = np.fromiter((by_title[people[int(i)].title] for i in ids), np.float64, ids.size)
     snap = snapshot_of(scored, ids, tcost, w)
     me = next((pid for pid, i in people.items() if i.is_me), None)
     team = sorted(pid for pid, i in people.items() if i.is_team and not i.is_me)
