@@ -22,6 +22,7 @@ from carson.agent.planner.words import (
     TITLES,
     VIA_BEFORE,
     _number,
+    count,
 )
 
 
@@ -101,24 +102,7 @@ class LookupSteps:
                 '"quickest way into Goldman Sachs" or "routes to Harry Smith".'
             )
         t = text.lower()
-        m = re.search(
-            rf"\b(top|best|give me|show me|first|find|list)\s+{_NUM}\b(?!\s*(hops?|intermed))", t
-        ) or re.search(
-            rf"\b{_NUM}\s+(?:(?:best|top|quickest|fastest|warmest|good|different)\s+)?"
-            r"(routes|ways|paths|options|intros|people|connections)\b",
-            t,
-        )
-        if m:
-            n = _number(
-                m.group(2)
-                if m.lastindex
-                and m.lastindex >= 2
-                and m.group(1) in ("top", "best", "give me", "show me", "first", "find", "list")
-                else m.group(1)
-            )
-            if n:
-                args["k"] = n
-        m = re.search(
+        hops = re.search(
             rf"\b(within|at most|max(imum)?( of)?|no more than|up to|only|under|fewer than)\s+"
             rf"{_NUM}\s+(hops?|intermediar(y|ies)|steps|introductions|people in between|"
             r"degrees?|jumps?)\b",
@@ -126,13 +110,16 @@ class LookupSteps:
         ) or re.search(
             rf"\b{_NUM}\s*(hops?|intermediar(y|ies)|degrees?)\s*(max|or less|at most)", t
         )
-        if m:
-            num = next(g for g in m.groups() if g and _number(g))
+        if hops:
+            num = next(g for g in hops.groups() if g and _number(g))
             n = _number(num)
             if n:
                 args["max_hops"] = n
         elif re.search(r"\b(direct(ly)?|one hop|single intro(duction)?)\b", t):
             args["max_hops"] = 1
+        k = count(text, avoid=hops.span() if hops else None)
+        if k is not None:
+            args["k"] = min(k[0], 20)
         for rx, title in TITLES:
             if re.search(rx, re.sub(r"\b(payroll (problems?|software|provider|vendor))\b", "", t)):
                 if "target_person" not in args:
@@ -142,7 +129,13 @@ class LookupSteps:
             args["via_team"] = True
         if exclude:
             args["exclude"] = exclude
-        return args
+        return self._order(args)
+
+    _ORDER = ("target_company", "target_person", "k", "max_hops", "exclude", "title_filter")
+
+    def _order(self, args: dict[str, Any]) -> dict[str, Any]:
+        """find_routes arguments in one predictable order (the target first)."""
+        return dict(sorted(args.items(), key=lambda kv: (*self._ORDER, kv[0]).index(kv[0])))
 
     def _person_arg(
         self, text: str, spans: list[Span], ctx: Context, what: str
@@ -162,7 +155,8 @@ class LookupSteps:
         r"\b(what|which|who|whom|do|does|did|i|we|my|our|me|know|about|in|the|notes?|say|said|"
         r"says|tell|told|mention(ed)?|anything|any|search|find|look|up|for|on|of|have|has|"
         r"written|down|wrote|remind|is|are|was|there|something|someone|anyone|talked|spoke|"
-        r"a|an|to|re|regarding|please|can|you|show|list|all|get|pull|else|from)\b",
+        r"a|an|to|re|regarding|please|can|you|show|list|all|get|pull|else|from|top|most|"
+        r"relevant|recent|latest|results?|matches|hits)\b",
         re.I,
     )
 
@@ -179,6 +173,9 @@ class LookupSteps:
         ):
             args["person"] = ctx.last_person
             rest = PRONOUN.sub(" ", rest)
+        k = count(rest)
+        if k is not None:  # "top 10 notes about …": a number of notes, not words to look for
+            rest = rest[: k[1]] + " " + rest[k[2] :]
         rest = rest.replace("PERSON", " ").replace("COMPANY", " ")
         rest = re.sub(r"'s\b", " ", rest)
         rest = self._NOTE_FILLER.sub(" ", rest)
@@ -189,19 +186,29 @@ class LookupSteps:
         if not query:
             query = args.get("person") or text
         args["query"] = query
-        # person key last keeps the JSON in a predictable order: query, person
-        return {"query": args["query"], **({"person": args["person"]} if "person" in args else {})}
+        # a predictable order: query, person, k
+        out: dict[str, Any] = {"query": args["query"]}
+        if "person" in args:
+            out["person"] = args["person"]
+        if k is not None:
+            out["k"] = min(k[0], 20)
+        return out
 
     def _reconnect_suggestions(
         self, text: str, masked: str, spans: list[Span], ctx: Context
     ) -> Any:
-        m = re.search(rf"\b{_NUM}\s+(people|contacts|names|suggestions|friends)\b", text.lower())
-        n = _number(m.group(1)) if m else None
-        return {"k": n} if n else {}
+        k = count(masked)
+        return {"k": min(k[0], 25)} if k else {}
 
     def _help_first(self, text: str, masked: str, spans: list[Span], ctx: Context) -> Any:
+        args: dict[str, Any] = {}
         person = self._person_or_context(spans, text, ctx)
-        return {"person": person} if person else {}
+        if person:
+            args["person"] = person
+        k = count(masked)
+        if k:
+            args["k"] = min(k[0], 25)
+        return args
 
     _NOTE_LEAD = re.compile(
         r"^\s*(please\s+)?(log a note|add a note|make a note|take a note|save a note|"

@@ -7,13 +7,17 @@ import re
 
 NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "a couple": 2, "a few": 3,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "a couple": 2, "a few": 3, "a single": 1, "single": 1,
 }  # fmt: skip
 ORDINALS = {
     "first": 1, "1st": 1, "top": 1, "best": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
     "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7,
 }  # fmt: skip
-_NUM = r"(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a couple|a few)"
+_NUM = (
+    r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty|a couple|a few|a single|single)"
+)
 
 TITLES: tuple[tuple[str, str], ...] = (
     (r"\b(vps?|vice presidents?)\b", "VP|Vice President"),
@@ -78,3 +82,50 @@ def _number(word: str) -> int | None:
     if word.isdigit():
         return int(word)
     return NUMBERS.get(word)
+
+
+COUNTED = (
+    r"(routes?|ways?|paths?|options?|intros?|introductions?|people|persons|folks|"
+    r"connections?|contacts?|notes?|results?|matches|hits|relationships?|ties|names?|"
+    r"suggestions?|friends?|ideas?|ones?)"
+)
+"""What a seller counts: "3 routes", "top 10 notes", "4 relationships gone cold"."""
+
+_COUNT = (
+    # "7 of them", "3 routes", "the 3 most relevant notes", "6 of my ties", "a couple of intros"
+    re.compile(
+        rf"\b{_NUM}\s+(?:of\s+(?:them|those|these)\b|(?:of\s+)?(?:(?:my|the|our|your)\s+)?"
+        rf"(?:[a-z'-]+\s+){{0,2}}?{COUNTED}\b)"
+    ),
+    # "top 3", "just the top 2", "show me 10", "give me five"
+    re.compile(
+        rf"\b(?:top|best|first|just|only|give me|show me|list|find|suggest|name)\s+"
+        rf"(?:the\s+)?(?:top\s+)?{_NUM}\b"
+    ),
+    # "routes into Workday, 7 please", "…: 4"
+    re.compile(rf"(?:[,:;-]|\bplease)\s*{_NUM}(?:\s+please)?\s*[.!?]*$|\b{_NUM}\s+please\b"),
+)
+_NOT_A_COUNT = re.compile(
+    r"^\s*(hops?|intermediar|degrees?|steps?|jumps?|people in between|in between|%|years?|"
+    r"months?|weeks?|days?|hours?|minutes?|am\b|pm\b)"
+)
+
+
+def count(text: str, *, avoid: tuple[int, int] | None = None) -> tuple[int, int, int] | None:
+    """How many results ``text`` asks for, and where the number is: ``(n, start, end)``.
+
+    ``avoid`` is a span already read as something else (the hop limit in "within 2 hops")."""
+    t = text.lower()
+    for rx in _COUNT:
+        for m in rx.finditer(t):
+            num = next(g for g in m.groups() if g)
+            start = m.start() + m.group().find(num)
+            end = start + len(num)
+            if avoid is not None and avoid[0] <= start < avoid[1]:
+                continue
+            if _NOT_A_COUNT.match(t[end:]):
+                continue
+            n = _number(num)
+            if n:
+                return n, start, end
+    return None

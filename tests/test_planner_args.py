@@ -1,0 +1,71 @@
+"""The arguments sellers give in passing: counts, exclusions, title filters, follow-ups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from langchain_core.messages import BaseMessage
+
+from carson.agent.loop import Agent
+from carson.agent.planner import OfflineBrain
+from carson.agent.planner.words import count
+from carson.config import Settings
+from carson.store import Store
+from carson.tools import ToolContext
+
+
+def _plan(store: Store, text: str, *context: str) -> tuple[str | None, dict[str, Any]]:
+    """The planner's first call for ``text`` after ``context`` ran through the real agent."""
+    brain = OfflineBrain(store)
+    agent = Agent(brain, ToolContext(store, Settings(home=store.home)))
+    history: list[BaseMessage] = []
+    for earlier in context:
+        history += agent.run(earlier, history).messages
+    plan = brain.planner.plan(text, history)
+    if not plan.calls:
+        return None, {"reply": plan.reply}
+    return plan.calls[0].name, plan.calls[0].args
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        ("just one route into Stripe", 1),
+        ("I'd like 7 of them", 7),
+        ("top 10 notes about payroll", 10),
+        ("a couple of intros I could make", 2),
+        ("the 3 most relevant notes on audit findings", 3),
+        ("which 6 of my ties have gone quiet?", 6),
+        ("routes into Workday, 7 please", 7),
+        ("within 2 hops", None),
+        ("at most 2 people in between", None),
+        ("note that the Q3 budget is 10 million", None),
+        ("what did Harry say about the 2 acquisitions", None),
+    ],
+)
+def test_a_count_is_a_number_of_results(text: str, n: int | None) -> None:
+    found = count(text)
+    assert (found[0] if found else None) == n
+
+
+def test_counts_reach_every_tool_that_takes_k(demo_store: Store) -> None:
+    assert _plan(demo_store, "only one route into Deloitte please") == (
+        "find_routes",
+        {"target_company": "Deloitte", "k": 1},
+    )
+    assert _plan(demo_store, "routes into Stripe within 2 hops, 4 of them") == (
+        "find_routes",
+        {"target_company": "Stripe", "k": 4, "max_hops": 2},
+    )
+    tool, args = _plan(demo_store, "show me 8 notes mentioning ADP")
+    assert (tool, args["k"]) == ("search_notes", 8)
+    assert "8" not in args["query"].split() and "ADP" in args["query"]
+    assert _plan(demo_store, "name 4 relationships that are going cold") == (
+        "reconnect_suggestions",
+        {"k": 4},
+    )
+    assert _plan(demo_store, "two introductions I could make for Priya") == (
+        "help_first",
+        {"person": "Priya Patel", "k": 2},
+    )
