@@ -100,3 +100,22 @@ def test_an_import_stopped_half_way_leaves_the_store_as_it_was(
         import_path(store, big, index_notes=False, progress=stop)
     assert asdict(store.counts()) == before
     assert store.people() == people
+
+
+def test_an_import_gets_a_larger_page_cache_and_gives_it_back(store: Store, tmp_path: Path) -> None:
+    """A big import's pages stay in memory until the commit; afterwards the default is back."""
+    before = store.db.execute("PRAGMA cache_size").fetchone()[0]
+    during: list[int] = []
+
+    def watch(done: int, total: int) -> None:
+        during.append(store.db.execute("PRAGMA cache_size").fetchone()[0])
+
+    big = tmp_path / "big.csv"
+    rows = "".join(f"N{i},M{i},,,Org {i % 9},T,01 Feb 2024\n" for i in range(1200))
+    big.write_text("Notes:\n\n" + HEADER + rows, encoding="utf-8")
+    import_path(store, big, index_notes=False, progress=watch)
+    assert during and all(size == -64 * 1024 for size in during)
+    assert store.db.execute("PRAGMA cache_size").fetchone()[0] == before
+    with pytest.raises(KeyboardInterrupt), store.large_cache(8):
+        raise KeyboardInterrupt  # an interrupted import gives it back too
+    assert store.db.execute("PRAGMA cache_size").fetchone()[0] == before

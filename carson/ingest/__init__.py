@@ -161,7 +161,7 @@ def import_path(
     if not path.exists():
         raise ImportFormatError(f"No file at {path}.", "Check the path and try again.")
     kind = detect.resolve_format(path, fmt)
-    with _no_gc_pauses():
+    with _no_gc_pauses(), store.large_cache():
         return _import(store, path, kind, owner, me_emails, me_name, with_bodies, progress,
                        index_notes)  # fmt: skip
 
