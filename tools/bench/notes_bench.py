@@ -282,7 +282,11 @@ def bench_embedding(texts: list[str], repeat: int) -> None:
         ("baseline: one note at a time, 1 thread", LocalEmbedder(threads=1, batch_size=1)),
         ("batched by length (16), 1 thread", LocalEmbedder(threads=1)),
         (
-            "batched (16), 1 session with 2 intra-op threads",
+            "batched (16), 1 session, 2 intra-op threads spinning",
+            LocalEmbedder(threads=1, session_threads=2, spinning=True),
+        ),
+        (
+            "batched (16), 1 session, 2 intra-op threads no spin",
             LocalEmbedder(threads=1, session_threads=2),
         ),
         ("2 workers, batches of 32", LocalEmbedder(threads=2, batch_size=32)),
@@ -303,13 +307,29 @@ def bench_embedding(texts: list[str], repeat: int) -> None:
     base = rows[0][1]
     for label, rate, cpu in rows:
         print(
-            f"  {label:<48} {rate:8.0f} notes/s   x{rate / base:4.2f}"
+            f"  {label:<54} {rate:6.0f} notes/s   x{rate / base:4.2f}"
             f"   ({len(texts) / cpu:5.0f} notes per CPU-second)"
         )
     print(
         "  (notes per CPU-second is what one idle core would give; on a busy machine the"
         " wall-clock rate falls below it)"
     )
+    # One short text, as a query: Carson's 1-thread session against 2-thread ones.
+    queries = [QUERIES[i % len(QUERIES)] for i in range(20 * len(QUERIES))]
+    single = [
+        ("Carson default: 1-thread session", LocalEmbedder()),
+        ("2 intra-op threads, no spinning", LocalEmbedder(session_threads=2)),
+        ("2 intra-op threads, spinning", LocalEmbedder(session_threads=2, spinning=True)),
+    ]
+    times: dict[str, list[float]] = {label: [] for label, _ in single}
+    for _, emb in single:
+        emb.embed([QUERIES[0]])
+    for q in queries:  # interleaved
+        for label, emb in single:
+            times[label] += timed(lambda emb=emb, q=q: emb.embed([q]), 1)
+    print(f"  query embedding, one short text ({len(queries)} each, load {load()}):")
+    for label, _ in single:
+        print(f"    {label:<46} {ms(times[label])}")
 
 
 START_DAY = datetime(2024, 1, 1)
