@@ -69,3 +69,35 @@ def test_counts_reach_every_tool_that_takes_k(demo_store: Store) -> None:
         "help_first",
         {"person": "Priya Patel", "k": 2},
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "way into Morgan Stanley, skip anybody at JPMorgan",
+            {"target_company": "Morgan Stanley", "exclude": ["JPMorgan Chase"]},
+        ),
+        (
+            "path to Harry Smith that doesn't go through John",
+            {"target_person": "Harry Smith", "exclude": ["John Jacobs"]},
+        ),
+        (
+            "quickest way into Goldman Sachs, without going through anyone who works at Citi",
+            {"target_company": "Goldman Sachs", "exclude": ["Citigroup"]},
+        ),
+        (
+            "leaving out Derek Lawson, what's the best way into Goldman?",
+            {"target_company": "Goldman Sachs", "exclude": ["Derek Lawson"]},
+        ),
+        (
+            "path to Rachel Kim not via Priya or Sarah Lee",
+            {"target_person": "Rachel Kim", "exclude": ["Priya Patel", "Sarah Lee"]},
+        ),
+        ("I'm not sure how to get into Goldman", {"target_company": "Goldman Sachs"}),
+    ],
+)
+def test_exclusions_keep_people_and_companies_out_of_the_routes(
+    demo_store: Store, text: str, want: dict[str, Any]
+) -> None:
+    assert _plan(demo_store, text) == ("find_routes", want)

@@ -71,7 +71,7 @@ class LookupSteps:
         target_org: str | None = None
         target_person: str | None = None
         for s in spans:
-            before = self._before(text, s)
+            before = self._before(text, s, 70)
             if EXCLUDE_BEFORE.search(before) or (
                 exclude and re.search(r"\b(or|and|,)\s*$", before)
             ):

@@ -58,12 +58,22 @@ TO_BEFORE = re.compile(
     r"connect (me )?(with|to)|get (me )?to|in front of|contact at|for)\s*(to|with)?\s*$",
     re.I,
 )
-EXCLUDE_BEFORE = re.compile(
-    r"\b(not (going )?(through|via|using|with)|without( going)?( through| via| using)?|"
-    r"excluding|exclude|except|avoid(ing)?( going through)?|other than|but not|"
-    r"skip(ping)?|no)\s*$",
-    re.I,
+_THROUGH = r"(go(es|ing)?|rout(e|es|ing)|pass(es|ing)?|run(s|ning)?|com(e|es|ing))\s+(through|via)"
+_EXCLUDE_CUE = (
+    r"not (going )?(through|via|using|with)|not|"
+    rf"(doesn'?t|don'?t|does not|do not|shouldn'?t|should not|won'?t|never|no need to) {_THROUGH}|"
+    r"without( (going|routing|passing))?( through| via| using| involving)?|"
+    r"excluding|exclude|except( for)?|avoid(ing)?( going through)?|other than|but not|"
+    r"skip(ping)?|leav(e|ing) out|left out|leave off|drop(ping)?|minus|ignor(e|ing)|"
+    r"bypass(ing)?|steer(ing)? clear of|stay(ing)? away from|keep(ing)? away from|no"
 )
+_ANYONE = (
+    r"(the |any |all )?(anyone|anybody|people|folks|someone|everyone|everybody|employees|"
+    r"staff|contacts|those|ones)( who (work|works|worked|are|is))?\s+(at|from|in|with)"
+)
+EXCLUDE_BEFORE = re.compile(rf"\b({_EXCLUDE_CUE})(\s+{_ANYONE})?(\s+the)?\s*$", re.I)
+"""The words before a name that keep it out of the routes: "skip anyone at X", "that
+doesn't go through Derek", "without going through …", "leave out Priya"."""
 TEAM = re.compile(
     r"\b(team|teammates?|team ?mates?|coworkers'|colleagues'|whole team|our network|"
     r"anyone on (my|the) team|the team'?s)\b",
