@@ -9,7 +9,7 @@ from langchain_core.messages import BaseMessage
 
 from carson.agent.loop import Agent
 from carson.agent.planner import OfflineBrain
-from carson.agent.planner.words import count
+from carson.agent.planner.words import FINANCE_LEADERS, count, title_filter
 from carson.config import Settings
 from carson.store import Store
 from carson.tools import ToolContext
@@ -101,3 +101,32 @@ def test_exclusions_keep_people_and_companies_out_of_the_routes(
     demo_store: Store, text: str, want: dict[str, Any]
 ) -> None:
     assert _plan(demo_store, text) == ("find_routes", want)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ('only people with "Head of" in their title', "Head of"),
+        ("someone whose title says 'Payroll Manager'", "Payroll Manager"),
+        ("routes into Goldman Sachs, only VPs", "VP|Vice President"),
+        ("just VPs at Workday", "VP|Vice President"),
+        ("I need someone in finance leadership at Salesforce", FINANCE_LEADERS),
+        ("warm intro to a VP at Goldman", "VP|Vice President"),
+        ("head of payroll at Brightwater Logistics - who can intro me?", "Head of Payroll"),
+        ("I want to meet with the CFO at Stripe", "CFO|Chief Financial Officer"),
+        # a title word in passing is not whom they want to reach
+        ("get me into Brightwater Logistics, their payroll is a mess", None),
+        ("who do I know at Deloitte? I heard their HR team is drowning", None),
+        ("a way into Stripe, they are struggling with payroll", None),
+        ("I don't want to annoy anyone, just need routes into Stripe", None),
+    ],
+)
+def test_a_title_filter_only_when_it_names_whom_to_reach(text: str, want: str | None) -> None:
+    assert title_filter(text) == want
+
+
+def test_a_team_in_passing_is_not_routing_through_my_team(demo_store: Store) -> None:
+    _, args = _plan(demo_store, "who do I know at Deloitte? I heard their HR team is drowning")
+    assert args == {"target_company": "Deloitte"}
+    _, args = _plan(demo_store, "routes into Deloitte through my team")
+    assert args == {"target_company": "Deloitte", "via_team": True}

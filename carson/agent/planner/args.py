@@ -19,10 +19,10 @@ from carson.agent.planner.words import (
     ORDINALS,
     PRONOUN,
     TEAM,
-    TITLES,
     VIA_BEFORE,
     _number,
     count,
+    title_filter,
 )
 
 
@@ -120,11 +120,9 @@ class LookupSteps:
         k = count(text, avoid=hops.span() if hops else None)
         if k is not None:
             args["k"] = min(k[0], 20)
-        for rx, title in TITLES:
-            if re.search(rx, re.sub(r"\b(payroll (problems?|software|provider|vendor))\b", "", t)):
-                if "target_person" not in args:
-                    args["title_filter"] = title
-                break
+        title = title_filter(text)
+        if title and "target_person" not in args:
+            args["title_filter"] = title
         if TEAM.search(text):
             args["via_team"] = True
         if exclude:

@@ -19,9 +19,16 @@ _NUM = (
     r"twenty|a couple|a few|a single|single)"
 )
 
+FINANCE_LEADERS = (
+    "CFO|Chief Financial Officer|VP of Finance|Director of Finance|Head of Finance|Controller"
+)
+
 TITLES: tuple[tuple[str, str], ...] = (
     (r"\b(vps?|vice presidents?)\b", "VP|Vice President"),
-    (r"\b(cfos?|chief financial officers?|finance chief)\b", "CFO|Chief Financial Officer"),
+    (r"\b(cfos?|chief financial officers?|finance chiefs?)\b", "CFO|Chief Financial Officer"),
+    (r"\b(finance (leaders?|leadership|leads?|executives?|execs?|heads?|bosses)|"
+     r"(senior|top) finance (people|folks|staff)?|head of finance|leadership in finance|"
+     r"finance (vps?|directors?)|(vps?|directors?) of finance)\b", FINANCE_LEADERS),
     (r"\b(ceos?|chief executives?)\b", "CEO|Chief Executive Officer"),
     (r"\b(coos?|chief operating officers?)\b", "COO|Chief Operating Officer"),
     (r"\b(ctos?|chief technology officers?)\b", "CTO|Chief Technology Officer"),
@@ -75,10 +82,11 @@ EXCLUDE_BEFORE = re.compile(rf"\b({_EXCLUDE_CUE})(\s+{_ANYONE})?(\s+the)?\s*$", 
 """The words before a name that keep it out of the routes: "skip anyone at X", "that
 doesn't go through Derek", "without going through …", "leave out Priya"."""
 TEAM = re.compile(
-    r"\b(team|teammates?|team ?mates?|coworkers'|colleagues'|whole team|our network|"
-    r"anyone on (my|the) team|the team'?s)\b",
+    r"\b((my|our|the) (whole |sales |own )?team\b(?! at)|team'?s\b|teammates?|team ?mates?|"
+    r"coworkers'|colleagues'|our network|anyone on (my|the) team)",
     re.I,
 )
+"""Routing through teammates' networks ("via my team"), not any team ("their HR team")."""
 FOLLOW_UP = re.compile(
     r"^\s*(ok(ay)?[,]?\s+|so[,]?\s+|and[,]?\s+|but[,]?\s+|now[,]?\s+)?((what|how) about|and|"
     r"same (thing )?for|now|try|what of)\b",
@@ -138,4 +146,42 @@ def count(text: str, *, avoid: tuple[int, int] | None = None) -> tuple[int, int,
             n = _number(num)
             if n:
                 return n, start, end
+    return None
+
+
+_WHO_CUE = re.compile(
+    r"\b(to|reach|meet|contact|into|only|just|target(ing)?|someone in|somebody in|people in|"
+    r"person in|anyone in|folks in|in front of|get to|talk to|speak to|find|want|need|see|"
+    r"land|(meet|talk|speak) with)\s+((their|the|a|an|its|some|any|one of the|one of their)\s+)?$"
+)
+_INCIDENTAL = re.compile(
+    r"^s?\s+(team\s+|department\s+|dept\s+|function\s+)?(is|are|was|were|has|have|had|"
+    r"keeps?|seems?|looks?|feels?|runs?|went|got|problems?|issues?|software|provider|vendor|"
+    r"system|process|errors?|mess|project|data|costs?|spend|budget|tool|platform|stack)\b"
+)
+_QUOTED_TITLE = re.compile(
+    r"[\"“”]([^\"“”]{2,40})[\"“”]|(?:^|[\s(])['‘]([^'‘’\n]{2,40}?)['’](?=[\s.,;:!?)]|$)"
+)
+
+
+def title_filter(text: str) -> str | None:
+    """The titles to reach, when the request says so: a quoted title ('only people with "Head
+    of" in their title'), or a title word where it names whom to reach ("a VP at X", "only
+    VPs", "someone in finance leadership") — not one in passing ("their payroll is a mess")."""
+    if re.search(r"\btitles?d?\b", text, re.I):
+        m = _QUOTED_TITLE.search(text)
+        if m:
+            return (m.group(1) or m.group(2)).strip()
+    t = text.lower()
+    for rx, title in TITLES:
+        for m in re.finditer(rx, t):
+            before, after = t[max(0, m.start() - 40) : m.start()], t[m.end() :]
+            if _INCIDENTAL.match(after):
+                continue
+            if (
+                not before.strip()
+                or _WHO_CUE.search(before)
+                or re.match(r"^s?\s*(at|in|from|over at|only)\b|^s?\s*[-–—,:?]", after)
+            ):
+                return title
     return None
