@@ -1412,11 +1412,14 @@ class Store:
             "    WHEN 'message' THEN 'linkedin' ELSE i.channel END AS src,"
             "   CASE i.channel WHEN 'meeting' THEN 'meeting' WHEN 'email' THEN 'email'"
             "    WHEN 'message' THEN 'message' ELSE 'conversation' END AS noun"
+            # CROSS JOIN keeps this join order: from the remembered interactions out (left
+            # to itself, SQLite walks every participant row in the store, by person)
             "  FROM pair_candidates c"
-            "  JOIN interactions i ON i.id = c.id"
-            "  JOIN interaction_people p1 ON p1.interaction_id = c.id AND p1.position > 0"
-            "  JOIN interaction_people p2 ON p2.interaction_id = c.id AND p2.position > 0"
-            "   AND p2.person_id > p1.person_id"
+            "  CROSS JOIN interaction_people p1 CROSS JOIN interaction_people p2"
+            "  CROSS JOIN interactions i"
+            "  WHERE p1.interaction_id = c.id AND p1.position > 0"
+            "   AND p2.interaction_id = c.id AND p2.position > 0"
+            "   AND p2.person_id > p1.person_id AND i.id = c.id"
             "  GROUP BY p1.person_id, p2.person_id) WHERE true"
             " ON CONFLICT (a, b, context) DO UPDATE SET"
             " evidence = json_insert(ties.evidence, '$[#]',"
