@@ -130,3 +130,44 @@ def test_a_team_in_passing_is_not_routing_through_my_team(demo_store: Store) -> 
     assert args == {"target_company": "Deloitte"}
     _, args = _plan(demo_store, "routes into Deloitte through my team")
     assert args == {"target_company": "Deloitte", "via_team": True}
+
+
+GS = "what's the quickest way into Goldman Sachs?"
+
+
+@pytest.mark.parametrize(
+    ("context", "text", "want"),
+    [
+        ((GS,), "same but leave out Derek", {"exclude": ["Derek Lawson"]}),
+        ((GS,), "show me 10 of them", {"k": 10}),
+        ((GS,), "only VPs", {"title_filter": "VP|Vice President"}),
+        ((GS,), "redo that within 2 hops", {"max_hops": 2}),
+        (
+            (GS, "same but leave out Derek"),
+            "now without Priya",
+            {"exclude": ["Derek Lawson", "Priya Patel"]},
+        ),
+    ],
+)
+def test_a_change_after_routes_reruns_them_with_the_change(
+    demo_store: Store, context: tuple[str, ...], text: str, want: dict[str, Any]
+) -> None:
+    assert _plan(demo_store, text, *context) == (
+        "find_routes",
+        {"target_company": "Goldman Sachs", **want},
+    )
+
+
+def test_a_new_target_after_routes_is_a_new_question_unless_it_follows_on(
+    demo_store: Store,
+) -> None:
+    assert _plan(demo_store, "what about Stripe, skipping Derek?", GS) == (
+        "find_routes",
+        {"target_company": "Stripe", "exclude": ["Derek Lawson"]},
+    )
+    ctx = (GS, "same but leave out Derek")
+    assert _plan(demo_store, "top 3 routes into Stripe", *ctx) == (
+        "find_routes",
+        {"target_company": "Stripe", "k": 3},
+    )
+    assert _plan(demo_store, "draft the 2nd one", GS) == ("draft_intro_email", {"route_index": 2})

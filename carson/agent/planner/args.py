@@ -63,20 +63,56 @@ class LookupSteps:
             return NUMBERS[m.group(2)]
         return None
 
+    def _excluded(self, text: str, spans: list[Span]) -> list[Span]:
+        """The names the request keeps out of the routes ("not through Derek", "skip Citi")."""
+        out: list[Span] = []
+        for s in spans:
+            before = self._before(text, s, 70)
+            if EXCLUDE_BEFORE.search(before) or (out and re.search(r"\b(or|and|,)\s*$", before)):
+                out.append(s)
+        return out
+
+    @staticmethod
+    def _route_options(text: str) -> dict[str, Any]:
+        """How many routes, how long, to whom and through whose network, as the request says."""
+        args: dict[str, Any] = {}
+        t = text.lower()
+        hops = re.search(
+            rf"\b(within|at most|max(imum)?( of)?|no more than|up to|only|under|fewer than)\s+"
+            rf"{_NUM}\s+(hops?|intermediar(y|ies)|steps|introductions|people in between|"
+            r"degrees?|jumps?)\b",
+            t,
+        ) or re.search(
+            rf"\b{_NUM}\s*(hops?|intermediar(y|ies)|degrees?)\s*(max|or less|at most)", t
+        )
+        if hops:
+            num = next(g for g in hops.groups() if g and _number(g))
+            n = _number(num)
+            if n:
+                args["max_hops"] = n
+        elif re.search(r"\b(direct(ly)?|one hop|single intro(duction)?)\b", t):
+            args["max_hops"] = 1
+        k = count(text, avoid=hops.span() if hops else None)
+        if k is not None:
+            args["k"] = min(k[0], 20)
+        title = title_filter(text)
+        if title:
+            args["title_filter"] = title
+        if TEAM.search(text):
+            args["via_team"] = True
+        return args
+
     def _find_routes(
         self, text: str, masked: str, spans: list[Span], ctx: Context
     ) -> dict[str, Any] | str:
         args: dict[str, Any] = {}
-        exclude: list[str] = []
+        excluded = self._excluded(text, spans)
         target_org: str | None = None
         target_person: str | None = None
         for s in spans:
-            before = self._before(text, s, 70)
-            if EXCLUDE_BEFORE.search(before) or (
-                exclude and re.search(r"\b(or|and|,)\s*$", before)
-            ):
-                exclude.append(s.name or s.text)
+            if s in excluded:
                 continue
+            before = self._before(text, s)
             if s.kind == "org" and target_org is None:
                 target_org = s.name
             elif s.kind == "person" and target_person is None and not VIA_BEFORE.search(before):
@@ -101,32 +137,11 @@ class LookupSteps:
                 "Which company or person should I find a way into? For example: "
                 '"quickest way into Goldman Sachs" or "routes to Harry Smith".'
             )
-        t = text.lower()
-        hops = re.search(
-            rf"\b(within|at most|max(imum)?( of)?|no more than|up to|only|under|fewer than)\s+"
-            rf"{_NUM}\s+(hops?|intermediar(y|ies)|steps|introductions|people in between|"
-            r"degrees?|jumps?)\b",
-            t,
-        ) or re.search(
-            rf"\b{_NUM}\s*(hops?|intermediar(y|ies)|degrees?)\s*(max|or less|at most)", t
-        )
-        if hops:
-            num = next(g for g in hops.groups() if g and _number(g))
-            n = _number(num)
-            if n:
-                args["max_hops"] = n
-        elif re.search(r"\b(direct(ly)?|one hop|single intro(duction)?)\b", t):
-            args["max_hops"] = 1
-        k = count(text, avoid=hops.span() if hops else None)
-        if k is not None:
-            args["k"] = min(k[0], 20)
-        title = title_filter(text)
-        if title and "target_person" not in args:
-            args["title_filter"] = title
-        if TEAM.search(text):
-            args["via_team"] = True
-        if exclude:
-            args["exclude"] = exclude
+        args.update(self._route_options(text))
+        if "target_person" in args:
+            args.pop("title_filter", None)
+        if excluded:
+            args["exclude"] = [s.name or s.text for s in excluded]
         return self._order(args)
 
     _ORDER = ("target_company", "target_person", "k", "max_hops", "exclude", "title_filter")

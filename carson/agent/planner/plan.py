@@ -16,7 +16,7 @@ from langchain_core.messages import BaseMessage, HumanMessage
 
 from carson.agent.planner.context import Call, Context, Plan
 from carson.agent.planner.drafts import IntroSteps
-from carson.agent.planner.intents import IntentClassifier, Scored
+from carson.agent.planner.intents import IntentClassifier, Scored, rule_intent
 from carson.agent.planner.rehearsal import is_end, no_rehearsal_reply
 from carson.agent.planner.slots import Gazetteer, Span
 from carson.agent.planner.words import FOLLOW_UP, TEAM
@@ -48,7 +48,9 @@ class Planner(IntroSteps):
             return Plan(reply=no_rehearsal_reply(), intent="end_rehearsal", how="rule")
         spans = self.gaz.scan(text, ctx.route_people())
         masked = self._mask(text, spans)
-        follow = self._follow_up(text, masked, spans, ctx)
+        follow = self._refine_routes(text, masked, spans, ctx) or self._follow_up(
+            text, masked, spans, ctx
+        )
         if follow is not None:
             return follow
         scored = self.classifier.classify(masked)
@@ -139,6 +141,40 @@ class Planner(IntroSteps):
             "I'm Carson, your relationship GPS. Try: \"what's the quickest way into Goldman "
             'Sachs?", "how do I know Harry Smith?", "draft the email for the second route", '
             '"let\'s rehearse the call", "who should I reconnect with?", or "note that …".'
+        )
+
+    def _refine_routes(
+        self, text: str, masked: str, spans: list[Span], ctx: Context
+    ) -> Plan | None:
+        """After routes, a short request that only changes them: "same but leave out Derek",
+        "show me 10 of them", "only VPs", "now within 2 hops". The last call, re-run with the
+        change (exclusions add up); "what about X, without Y" moves it to a new target."""
+        last = ctx.last
+        if last is None or last.name != "find_routes" or len(masked.split()) > 12:
+            return None
+        if rule_intent(masked) not in (None, "find_routes") or any(not s.resolved for s in spans):
+            return None
+        excluded = self._excluded(text, spans)
+        options = self._route_options(text)
+        if not excluded and not options:
+            return None
+        args = dict(last.args)
+        targets = [s for s in spans if s not in excluded]
+        if targets and not FOLLOW_UP.match(text):
+            return None  # "top 3 routes into Stripe": a new question, not a change
+        if targets:
+            args.pop("target_company", None)
+            args.pop("target_person", None)
+            key = "target_company" if targets[0].kind == "org" else "target_person"
+            args[key] = targets[0].name
+        args.update(options)
+        if "target_person" in args:
+            args.pop("title_filter", None)
+        if excluded:
+            names = [str(s.name) for s in excluded]
+            args["exclude"] = list(dict.fromkeys([*args.get("exclude", []), *names]))
+        return Plan(
+            calls=[Call("find_routes", self._order(args))], intent="find_routes", how="follow-up"
         )
 
     def _follow_up(self, text: str, masked: str, spans: list[Span], ctx: Context) -> Plan | None:
