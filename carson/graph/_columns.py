@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import repeat
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -66,8 +68,8 @@ class Signals:
     ) -> Signals:
         """From the ``Store.graph_*`` rows (ties, interactions, employments, note people).
 
-        Rows are transposed once (``zip(*rows)``, at C speed) and each column converted
-        whole; strings become codes through one dict lookup each."""
+        Each column is pulled out with one C-level pass (``map(itemgetter(k), rows)``) and
+        converted whole; strings become codes through one dict lookup each."""
         i64 = np.int64
         na: list[int] = []
         nb: list[int] = []
@@ -78,31 +80,33 @@ class Signals:
                     for y in ids[i + 1 :]:
                         na.append(x)
                         nb.append(y)
-        t_cols: list[Sequence[Any]] = list(zip(*ties, strict=True)) or [()] * 6
-        ta = np.array(t_cols[1], dtype=i64)
-        tb = np.array(t_cols[2], dtype=i64)
-        i_cols: list[Sequence[Any]] = list(zip(*interactions, strict=True)) or [()] * 6
-        channels = sorted(set(i_cols[2]))
+        ta = np.array(_column(ties, 1), dtype=i64)
+        tb = np.array(_column(ties, 2), dtype=i64)
+        it_channel = _column(interactions, 2)
+        channels = sorted(set(it_channel))
         ch_code = {c: i for i, c in enumerate(channels)}
-        j_cols: list[Sequence[Any]] = list(zip(*jobs, strict=True)) or [()] * 6
         return cls(
             tie_a=np.minimum(ta, tb),
             tie_b=np.maximum(ta, tb),
-            tie_ctx=np.fromiter(map(CTX_CODE.__getitem__, t_cols[3]), np.int16, len(ties)),
-            it_id=np.array(i_cols[0], dtype=i64),
-            it_at=np.array(i_cols[1], dtype=i64),
-            it_channel=np.fromiter(map(ch_code.__getitem__, i_cols[2]), np.int16),
-            it_dir=np.fromiter((_DIRECTION.get(d, 0) for d in i_cols[3]), np.int8),
-            it_pid=np.array(i_cols[4], dtype=i64),
-            emp_person=np.array(j_cols[0], dtype=i64),
-            emp_org=np.array(j_cols[1], dtype=i64),
-            emp_start=np.array(j_cols[3], dtype="datetime64[D]"),
-            emp_end=np.array(j_cols[4], dtype="datetime64[D]"),
-            emp_current=np.array(j_cols[5], dtype=bool),
+            tie_ctx=np.fromiter(map(CTX_CODE.__getitem__, _column(ties, 3)), np.int16),
+            it_id=np.array(_column(interactions, 0), dtype=i64),
+            it_at=np.array(_column(interactions, 1), dtype=i64),
+            it_channel=np.fromiter(map(ch_code.__getitem__, it_channel), np.int16),
+            it_dir=np.fromiter(map(_DIRECTION.get, _column(interactions, 3), repeat(0)), np.int8),
+            it_pid=np.array(_column(interactions, 4), dtype=i64),
+            emp_person=np.array(_column(jobs, 0), dtype=i64),
+            emp_org=np.array(_column(jobs, 1), dtype=i64),
+            emp_start=np.array(_column(jobs, 3), dtype="datetime64[D]"),
+            emp_end=np.array(_column(jobs, 4), dtype="datetime64[D]"),
+            emp_current=np.array(_column(jobs, 5), dtype=bool),
             note_a=np.array(na, dtype=i64),
             note_b=np.array(nb, dtype=i64),
             channels=channels or ["email"],
         )
+
+
+def _column(rows: Sequence[Sequence[Any]], k: int) -> list[Any]:
+    return list(map(itemgetter(k), rows))
 
 
 @dataclass
