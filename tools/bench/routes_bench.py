@@ -1,7 +1,7 @@
 """Route-query benchmark: Carson's route search vs networkx Yen, same run; graph build time.
 
     .venv/bin/python tools/bench/routes_bench.py [--sizes 5000,100000,1000000] [--yen-queries 5]
-        [--demo]
+        [--demo] [--store-sizes 5000,100000]
 
 For each size it generates a seeded network (people in companies of skewed sizes, ~10 ties
 per person, half inside the person's company; the user has 150 extra ties), builds the
@@ -14,13 +14,23 @@ capped at 60 s a query. Top-k costs must be identical wherever the baseline fini
 Query times: the first query from the user pays for the forward bounds (cached per
 snapshot and asker) and is reported on its own ("first ms"); p50 / p95 are over 5 rounds of
 the 20 queries, and "p95 of medians" is the 95th percentile of each query's median, which
-keeps the machine's scheduling noise out of the tail.
+keeps the machine's scheduling noise out of the tail. "CPU" is the same company queries
+timed with the thread's CPU clock: a wall-clock outlier with no CPU outlier behind it is
+the process waiting for a core (the machine is shared), not work the query did.
 
-Build: store-shaped signal rows for the same pairs (a context per tie, e-mails and meetings
-on ~20 % of them, small group meetings, one current and sometimes one past job per person,
-notes) are generated in memory, not read from SQLite, then scored
-(``_columns.score_pairs``) and packed into the CSR snapshot, as ``load_network`` does after
-its reads. ``--demo`` also times ``load_network`` end to end on the demo store.
+Build, three figures:
+- "build from rows": store-shaped signal columns for the same pairs (a context per tie,
+  e-mails and meetings on ~20 % of them, small group meetings, one current and sometimes
+  one past job per person, notes), generated in memory, then scored
+  (``_columns.score_pairs``) and packed into the CSR snapshot, as ``build_network`` does
+  after its reads. It leaves out reading SQLite and converting its rows.
+- "CSR-only": ``Snapshot.from_edges`` on the generated edges.
+- ``--store-sizes``: ``build_network`` end to end on a real SQLite store of that size (the
+  same generated network, written once with the importers' bulk inserts and kept in the
+  temp dir): what a user pays once per process. ``--demo`` also times ``load_network`` on
+  the demo store.
+
+``--yen-queries 0`` skips the networkx baseline (for repeated runs of the candidate).
 """
 
 from __future__ import annotations
@@ -31,11 +41,13 @@ import itertools
 import statistics
 import sys
 import time
+from datetime import datetime
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
 
-from carson.graph._columns import CTX_CODE, Signals, score_pairs
+from carson.graph._columns import CONTEXTS, CTX_CODE, Signals, score_pairs
 from carson.graph._search import Router, Snapshot
 from carson.graph.network import keep_people, snapshot_of
 from carson.graph.weights import GraphWeights
@@ -152,8 +164,6 @@ def signals(data: dict[str, np.ndarray], seed: int) -> Signals:
 
 def time_build(data: dict[str, np.ndarray], seed: int) -> tuple[float, float, int]:
     """Seconds and extra RSS (MB) to score the generated rows and pack the snapshot."""
-    from datetime import datetime
-
     sig = signals(data, seed)
     n = data["org_of"].size
     rows = int(sig.tie_a.size + sig.it_id.size + sig.emp_person.size)
@@ -170,10 +180,163 @@ def time_build(data: dict[str, np.ndarray], seed: int) -> tuple[float, float, in
     return secs, grown, rows
 
 
+def write_store(home: Path, data: dict[str, np.ndarray], seed: int) -> None:
+    """The generated network as a real Carson store, written the way imports write (bulk
+    inserts in one transaction): people, organisations, jobs with titles, ties with one
+    evidence sentence each, e-mails/calls/meetings with their participants, notes."""
+    from carson.models import Note, Organization
+    from carson.store import Store
+
+    sig = signals(data, seed)
+    n = int(data["org_of"].size)
+    rng = np.random.default_rng(seed + 11)
+    titles = [
+        "Analyst",
+        "Engineer",
+        "Account Executive",
+        "Director of Sales",
+        "VP Finance",
+        "Head of Payroll",
+        "Managing Director",
+        "CFO",
+    ]
+    title = rng.choice(
+        len(titles), size=sig.emp_person.size, p=[0.3, 0.3, 0.15, 0.1, 0.06, 0.04, 0.03, 0.02]
+    )
+    pid = lambda i: int(i) + 1  # noqa: E731  store ids start at 1
+    batch = 500_000
+    with Store(home) as store, store.write():
+        store.bulk_insert(
+            "people",
+            [
+                (pid(i), f"Person {i}", None, None, None, None, "[]", int(i == 0), 0, "bench")
+                for i in range(n)
+            ],
+        )
+        orgs = [
+            store.add_organization(Organization(name=f"Company {o}")).id
+            for o in range(int(data["counts"].size))
+        ]
+        day = lambda d: None if np.isnat(d) else str(d)  # noqa: E731
+        store.bulk_insert(
+            "employments",
+            [
+                (pid(p0), orgs[int(o)], titles[int(t)], day(st), day(en), int(cur), "bench")
+                for p0, o, t, st, en, cur in zip(
+                    sig.emp_person.tolist(),
+                    sig.emp_org.tolist(),
+                    title.tolist(),
+                    sig.emp_start,
+                    sig.emp_end,
+                    sig.emp_current.tolist(),
+                    strict=True,
+                )
+            ],
+        )
+        ctx = np.array(CONTEXTS)[sig.tie_ctx]
+        for c in range(0, sig.tie_a.size, batch):
+            sl = slice(c, c + batch)
+            store.bulk_insert(
+                "ties",
+                [
+                    (
+                        pid(a),
+                        pid(b),
+                        cx,
+                        "bench",
+                        None,
+                        None,
+                        f'[{{"text": "{cx} tie from the bench network", "source": "bench"}}]',
+                        None,
+                    )
+                    for a, b, cx in zip(
+                        sig.tie_a[sl].tolist(),
+                        sig.tie_b[sl].tolist(),
+                        ctx[sl].tolist(),
+                        strict=True,
+                    )
+                ],
+            )
+        first = np.r_[True, sig.it_id[1:] != sig.it_id[:-1]]
+        starts = np.flatnonzero(first)
+        pos = np.arange(sig.it_id.size) - np.repeat(starts, np.diff(np.r_[starts, sig.it_id.size]))
+        when = np.datetime64("1970-01-01T00:00:00") + sig.it_at[starts].astype("timedelta64[s]")
+        direction = np.array(["mutual", "outbound", "inbound"])[sig.it_dir[starts]]
+        channel = np.array(sig.channels)[sig.it_channel[starts]]
+        ids = sig.it_id[starts] + 1
+        for c in range(0, ids.size, batch):
+            sl = slice(c, c + batch)
+            store.bulk_insert_ids(
+                "interactions",
+                [
+                    (i, str(t), ch, d, None, None, "bench", f"bench-{i}")
+                    for i, t, ch, d in zip(
+                        ids[sl].tolist(),
+                        when[sl],
+                        channel[sl].tolist(),
+                        direction[sl].tolist(),
+                        strict=True,
+                    )
+                ],
+            )
+        for c in range(0, sig.it_id.size, batch):
+            sl = slice(c, c + batch)
+            store.bulk_insert_ids(
+                "interaction_people",
+                list(
+                    zip(
+                        (sig.it_id[sl] + 1).tolist(),
+                        (sig.it_pid[sl] + 1).tolist(),
+                        pos[sl].tolist(),
+                        strict=True,
+                    )
+                ),
+            )
+        at = datetime(2025, 6, 1)
+        for a, b in zip(sig.note_a.tolist(), sig.note_b.tolist(), strict=True):
+            if a != b:
+                store.add_note(Note(text="Met at a conference.", people=[pid(a), pid(b)], at=at))
+        store.set_meta("anchor_date", "2026-02-02")
+
+
+def store_build(n: int, seed: int, runs: int) -> dict[str, float]:
+    """``build_network`` end to end on a real store of this size: what a user pays once per
+    process (reads, strengths, snapshot, lookups). The store is written once and kept in
+    the temp dir for later runs (``CARSON_BENCH_STORES`` to put it elsewhere)."""
+    import os
+    import tempfile
+
+    from carson.graph.network import build_network
+    from carson.store import Store
+
+    root = Path(os.environ.get("CARSON_BENCH_STORES", tempfile.gettempdir()))
+    home = root / f"carson-routes-bench-{n}-{seed}"
+    if not (home / "done").exists():
+        import shutil
+
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True)
+        t0 = time.perf_counter()
+        write_store(home, generate(n, seed), seed)
+        (home / "done").write_text(f"{time.perf_counter() - t0:.0f} s to write\n")
+    times, grown = [], []
+    for _ in range(runs):
+        gc.collect()
+        before = rss_mb()
+        store = Store(home, create=False)
+        t0 = time.perf_counter()
+        net = build_network(store)
+        times.append(time.perf_counter() - t0)
+        grown.append(rss_mb() - before)
+        store.close()
+        del net, store
+        gc.collect()
+    return {"store_s": statistics.median(times), "store_mb": statistics.median(grown)}
+
+
 def demo_build() -> str:
     """``load_network`` end to end on the demo store (median of 5 builds)."""
     import tempfile
-    from pathlib import Path
 
     from carson.demo import load_demo
     from carson.graph.network import build_network
@@ -261,14 +424,15 @@ def bench(n: int, yen_queries: int, seed: int) -> dict[str, object]:
     first_ms = (time.perf_counter() - t) * 1000
     for c in companies[:3]:
         company(int(c))  # warm-up
-    ctimes, ptimes = [], []
+    ctimes, ptimes, ccpu = [], [], []
     ours: dict[int, list[float]] = {}
     gc.disable()
     for _ in range(5):
         for c in companies:
-            t = time.perf_counter()
+            t, u = time.perf_counter(), time.thread_time()
             ours[int(c)] = company(int(c))
             ctimes.append((time.perf_counter() - t) * 1000)
+            ccpu.append((time.thread_time() - u) * 1000)
         for p in people:
             t = time.perf_counter()
             person(int(p))
@@ -281,11 +445,13 @@ def bench(n: int, yen_queries: int, seed: int) -> dict[str, object]:
     # Baseline: networkx Yen on the same graph, same process.
     t0 = time.perf_counter()
     g = nx.Graph()
-    g.add_nodes_from(range(n))
-    g.add_weighted_edges_from(
-        zip(data["a"].tolist(), data["b"].tolist(), data["cost"].tolist(), strict=True), weight="w"
-    )
-    nx_build_s = time.perf_counter() - t0
+    if yen_queries:  # --yen-queries 0 skips the baseline (and its minute-long build at 1M)
+        g.add_nodes_from(range(n))
+        g.add_weighted_edges_from(
+            zip(data["a"].tolist(), data["b"].tolist(), data["cost"].tolist(), strict=True),
+            weight="w",
+        )
+    nx_build_s = time.perf_counter() - t0 if yen_queries else float("nan")
     nx_rss = rss_mb()
     ytimes: list[float] = []
     same = 0
@@ -327,6 +493,8 @@ def bench(n: int, yen_queries: int, seed: int) -> dict[str, object]:
         "gen_mb": gen_rss - base_rss,
         "c50": pct(ctimes, 0.5),
         "c95": pct(ctimes, 0.95),
+        "cpu50": pct(ccpu, 0.5),
+        "cpu95": pct(ccpu, 0.95),
         "p50": pct(ptimes, 0.5),
         "p95": pct(ptimes, 0.95),
         "nx_build_s": nx_build_s,
@@ -345,7 +513,18 @@ def main() -> None:
     ap.add_argument("--yen-queries", type=int, default=5)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--demo", action="store_true", help="also time load_network on the demo")
+    ap.add_argument(
+        "--store-sizes",
+        default="",
+        help="also time build_network from a real SQLite store of these sizes (written once)",
+    )
+    ap.add_argument("--store-runs", type=int, default=3)
     args = ap.parse_args()
+    stores = []
+    for n in [int(x) for x in args.store_sizes.split(",") if x]:
+        print(f"building from a {n:,}-person store …", file=sys.stderr, flush=True)
+        stores.append((n, store_build(n, args.seed, args.store_runs)))
+        print(stores[-1], file=sys.stderr, flush=True)
     rows = []
     for n in [int(s) for s in args.sizes.split(",")]:
         print(f"benchmarking {n:,} people …", file=sys.stderr, flush=True)
@@ -357,19 +536,27 @@ def main() -> None:
     print(f"load average at the end: {load}")
     if args.demo:
         print(demo_build())
+    if stores:
+        print(f"build_network from a real store (median of {args.store_runs}):")
+        print("| people | build from store s | +RSS MB |")
+        print("|---|---|---|")
+        for n, r in stores:
+            print(f"| {n:,} | {r['store_s']:.2f} | {r['store_mb']:.0f} |")
     print(
         "| people | ties | build from rows s (rows, +MB) | CSR-only s | snapshot MB | RSS MB "
-        "| first ms | company p50 / p95 ms (p95 of medians) | person p50 / p95 ms "
+        "| first ms | company p50 / p95 ms (p95 of medians) | company CPU p50 / p95 ms "
+        "| person p50 / p95 ms "
         "(p95 of medians) | nx build s | nx MB | Yen p50 ms (n, timeouts) "
         "| same top-k | min speed-up |"
     )
-    print("|" + "---|" * 14)
+    print("|" + "---|" * 15)
     for r in rows:
         print(
             f"| {r['people']:,} | {r['ties']:,} "
             f"| {r['rows_s']:.2f} ({r['rows_n'] / 1e6:.1f}M, +{r['rows_mb']:.0f}) "
             f"| {r['build_s']:.2f} | {r['snap_mb']:.0f} | {r['rss_mb']:.0f} "
             f"| {r['first_ms']:.1f} | {r['c50']:.2f} / {r['c95']:.2f} ({r['c95m']:.2f}) "
+            f"| {r['cpu50']:.2f} / {r['cpu95']:.2f} "
             f"| {r['p50']:.2f} / {r['p95']:.2f} ({r['p95m']:.2f}) "
             f"| {r['nx_build_s']:.1f} | {r['nx_rss_mb']:.0f} "
             f"| {r['yen50']:.0f} ({r['yen_n']}, {r['yen_timeouts']}) "
