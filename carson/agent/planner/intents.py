@@ -68,6 +68,14 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"introduce each other|who should meet each other|be useful to)\b",
         ),
         (
+            "person_profile",  # the profile lists the last interactions
+            r"\b((when|how long ago) (did|have|was) (i|we) (last )?(talk|talked|speak|spoke|"
+            r"spoken|meet|met|see|saw|seen|email|emailed|hear|heard|chat|chatted|call|called)|"
+            r"(the )?last time (i|we) (talked|spoke|met|saw|emailed|heard|chatted|called)|"
+            r"when was (my|our|the) last (call|meeting|chat|conversation|email|touchpoint|"
+            r"interaction))\b.*\bPERSON\b",
+        ),
+        (
             "reconnect_suggestions",
             r"\b(reconnect|re-connect|lost touch|lose touch|out of touch|catch up with|"
             r"check in with|touch base|going cold|gone (cold|quiet)|haven'?t (talked|spoken)|"
@@ -75,7 +83,9 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "how_do_i_know",
-            r"\b(how (do|did) (i|we) (know|meet)|how (am i|are we) (connected|linked|related)|"
+            r"\b(how (do|did) (i|we) (know|meet)|"
+            r"h[ow]{1,2} d[oi]?d? (i|we) (k?nn?ow?|knw|kow|meet|met)|"  # "hw do i kno"
+            r"how (am i|are we) (connected|linked|related)|"
             r"(my|our) (connection|link|relationship) (to|with)|how i know|"
             r"am i connected to|why do i know)\b",
         ),

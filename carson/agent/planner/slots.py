@@ -215,7 +215,12 @@ class Gazetteer:
         i = 0
         while i < len(toks):
             found, size = self._exact_at(text, toks, i, ctx, ctx_words, lower_text)
-            if found is None:
+            if found is None and (
+                i + 1 >= len(toks)
+                or self._exact_at(text, toks, i + 1, ctx, ctx_words, lower_text)[0] is None
+            ):
+                # a near match only where no exact name starts at the next word: "kno wendy
+                # peterson" is a typo ("know") before Wendy Peterson, not a three-word name
                 found, size = self._fuzzy_at(text, toks, i, ctx_words, lower_text)
                 if found is not None and not lower_text:
                     # "Morgan Stanly Partners Group": a typo followed by more of a name is

@@ -1,0 +1,50 @@
+"""Which tool a request wants, for wordings the labelled examples do not cover."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from carson.agent.planner import Planner
+from carson.agent.planner.slots import Gazetteer
+from carson.resolve import Resolver
+from carson.store import Store
+
+
+def _plan(store: Store, text: str) -> tuple[str | None, dict[str, Any] | str | None]:
+    plan = Planner(store).plan(text)
+    if not plan.calls:
+        return None, plan.reply
+    return plan.calls[0].name, plan.calls[0].args
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("hw do i kno wendy peterson", "Wendy Peterson"),
+        ("hw do I knw Marcus Chen", "Marcus Chen"),
+        ("how d i know olivia grant", "Olivia Grant"),
+    ],
+)
+def test_typos_in_how_do_i_know(demo_store: Store, text: str, person: str) -> None:
+    assert _plan(demo_store, text) == ("how_do_i_know", {"person": person})
+
+
+def test_a_typo_before_a_name_is_not_part_of_the_name(demo_store: Store) -> None:
+    spans = Gazetteer(Resolver(demo_store)).scan("hw do i kno wendy peterson")
+    assert [(s.text, s.name) for s in spans] == [("wendy peterson", "Wendy Peterson")]
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("when did I last talk to Harry Smith?", "Harry Smith"),
+        ("last time I talked to Sarah Lee?", "Sarah Lee"),
+        ("when was my last call with John Jacobs", "John Jacobs"),
+    ],
+)
+def test_when_did_i_last_talk_to_someone_is_their_profile(
+    demo_store: Store, text: str, person: str
+) -> None:
+    assert _plan(demo_store, text) == ("person_profile", {"person": person})
