@@ -23,6 +23,11 @@ MAX_GROUP = 12
 _MAIL_BATCH = 4_000
 _NOUNS = {Channel.meeting: "meeting", Channel.email: "email", Channel.message: "message"}
 _SOURCES = {Channel.meeting: "calendar", Channel.email: "mbox", Channel.message: "linkedin"}
+# Enum .value is a Python-level property; a dict hit is cheaper, twice a message.
+_VALUE: dict[Channel | Direction, str] = {
+    **{c: c.value for c in Channel},
+    **{d: d.value for d in Direction},
+}
 
 
 @lru_cache(maxsize=8192)
@@ -34,6 +39,10 @@ class MailImport(_Writer):
     def _party(self, p: Party, source: str) -> int | None:
         if p.is_owner or (p.email and p.email in self.owner_emails):
             return self.owner_id
+        if p.email and not p.url:  # most mail: an address seen before
+            found = self.index.by_ident.get(("email", p.email))
+            if found is not None:
+                return found
         emails = [p.email] if p.email else []
         urls = [p.url] if p.url else []
         name = p.name or (p.email.split("@")[0] if p.email else None)
@@ -73,6 +82,7 @@ class MailImport(_Writer):
         members: list[tuple[int, int, int]] = []
         pairable: list[int] = []
         owner = self.owner_id
+        created = 0
         for rec, direction, people, owner_named in mail:
             if rec.source_id in known:
                 self.report.unchanged += 1
@@ -83,8 +93,8 @@ class MailImport(_Writer):
                 (
                     iid,
                     rec.at.isoformat(),
-                    rec.channel.value,
-                    direction.value,
+                    _VALUE[rec.channel],
+                    _VALUE[direction],
                     rec.subject,
                     rec.summary,
                     rec.source,
@@ -92,14 +102,15 @@ class MailImport(_Writer):
                 )
             )
             members.append((iid, owner, 0))
-            members.extend((iid, pid, pos) for pos, pid in enumerate(people, 1))
-            self.report.created += 1
+            members += [(iid, pid, pos) for pos, pid in enumerate(people, 1)]
+            created += 1
             if len(people) <= MAX_GROUP:
                 if len(people) > 1 and not rec.is_list:
                     pairable.append(iid)
                 if owner_named or rec.channel == Channel.meeting:
                     for pid in people:
                         self._pair(pid, rec)
+        self.report.created += created
         self.store.bulk_insert_ids("interactions", rows)
         self.store.bulk_insert_ids("interaction_people", members)
         if pairable:

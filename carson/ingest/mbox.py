@@ -274,7 +274,10 @@ def _messages(
         else:
             end = _HEADER_END.search(rest)
             head, body = (rest, b"") if end is None else (rest[: end.start()], rest[end.end() :])
-        headers = [h for h in (x.rstrip(b"\r") for x in head.split(b"\n")) if h]
+        headers = head.split(b"\n")
+        if b"\r" in head:
+            headers = [x.rstrip(b"\r") for x in headers]
+        headers = [x for x in headers if x]
         yield line, sep, headers, body.splitlines(keepends=True)[:2000] if keep_body else []
         if found is None:
             return
@@ -322,14 +325,16 @@ def parse_stream(fh: BinaryIO, file: str, *, with_bodies: bool = False) -> Itera
             sender = Party(display_name(sname), semail)
         others: list[Party] = []
         seen = {semail}
-        list_domains = {a.partition("@")[2] for a in list_addrs}
-        list_domains |= {i.partition(".")[2] for i in list_ids}
+        list_domains: Set[str] = _NONE
+        if is_list:
+            list_domains = {a.partition("@")[2] for a in list_addrs}
+            list_domains |= {i.partition(".")[2] for i in list_ids}
         for name, addr in _addresses([h.get(b"to", ""), h.get(b"cc", "")]):
             e = _email(addr)
             if not e or e in seen:
                 continue
             seen.add(e)
-            if e in list_addrs or is_robot(e) or e.replace("@", ".") in list_ids:
+            if e in list_addrs or is_robot(e) or (list_ids and e.replace("@", ".") in list_ids):
                 continue
             if is_list and not name and e.partition("@")[2] in list_domains:
                 continue  # cross-posted to another list at the same host
