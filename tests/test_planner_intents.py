@@ -48,3 +48,25 @@ def test_when_did_i_last_talk_to_someone_is_their_profile(
     demo_store: Store, text: str, person: str
 ) -> None:
     assert _plan(demo_store, text) == ("person_profile", {"person": person})
+
+
+@pytest.mark.parametrize(
+    ("text", "via", "to"),
+    [
+        ("talk track for asking John to introduce me to Harry", "John Jacobs", "Harry Smith"),
+        (
+            "what should I say when I call priya to ask for an intro to rachel kim",
+            "Priya Patel",
+            "Rachel Kim",
+        ),
+        (
+            "give me talking points to ask Sarah Lee for an intro to Marcus",
+            "Sarah Lee",
+            "Marcus Chen",
+        ),
+    ],
+)
+def test_talk_tracks_are_phone_scripts_with_both_ends(
+    demo_store: Store, text: str, via: str, to: str
+) -> None:
+    assert _plan(demo_store, text) == ("draft_phone_script", {"via": via, "to": to})

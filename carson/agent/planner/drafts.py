@@ -28,7 +28,10 @@ class IntroSteps(LookupSteps):
             before = self._before(text, s)
             after = text[s.end : s.end + 30]
             if VIA_BEFORE.search(before) or re.match(
-                r"\s+(can|could|to) (intro|introduce|connect)|\s+for an? intro", after, re.I
+                r"\s+(can|could|to) (intro|introduce|connect)|\s+for an? intro|"
+                r"\s+(to |and )?(ask(ing)?|request(ing)?|get(ting)?)\b[\w\s]{0,14}\bintro",
+                after,
+                re.I,
             ):
                 roles[n] = "via"
             elif re.search(r"\b(intro(duction)?s?|introduce (me )?)\s*(to|with)\s*$", before, re.I):

@@ -51,8 +51,10 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "draft_phone_script",
-            r"\b(phone script|call script|script|talking points|what (do|should) i say (when|on|"
-            r"if)|prep me for (the|my) (phone )?call)\b",
+            r"\b(phone script|call script|script|talking points|talk(ing)? tracks?|"
+            r"call (plan|prep|outline)|what (do|should|can) i say (when|on|if|to)|"
+            r"what to say (when|on|if)|(when|before) i (call|ring|phone)|"
+            r"prep me for (the|my) (phone )?call)\b",
         ),
         (
             "draft_intro_email",

@@ -210,7 +210,9 @@ class Gazetteer:
         ctx = set(among)
         ctx_words = {w for pid in ctx for w in normalize(self.resolver._names.get(pid, "")).split()}
         toks = tokens(text)
-        lower_text = text == text.lower()
+        # typed in lower case but for "I" and a capital first letter: names may be lower case
+        plain = re.sub(r"\bI(?=\b|['’])", "i", text[:1].lower() + text[1:])
+        lower_text = plain == plain.lower()
         spans: list[Span] = []
         i = 0
         while i < len(toks):
