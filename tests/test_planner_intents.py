@@ -70,3 +70,30 @@ def test_talk_tracks_are_phone_scripts_with_both_ends(
     demo_store: Store, text: str, via: str, to: str
 ) -> None:
     assert _plan(demo_store, text) == ("draft_phone_script", {"via": via, "to": to})
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "I want to rehearse with John, but you play the target this time",
+            {"role": "target", "via": "John Jacobs"},
+        ),
+        (
+            "rehearse getting past the gatekeeper, John is making the intro",
+            {"role": "gatekeeper", "via": "John Jacobs"},
+        ),
+        (
+            "practise the target call, the intro comes via Priya",
+            {"role": "target", "via": "Priya Patel"},
+        ),
+        # the person named is the one Carson plays, not the connector
+        ("can we do a mock call with Harry as the target", {"role": "target"}),
+        ("rehearse with Harry's assistant", {"role": "gatekeeper"}),
+        ("rehearse with Harry, he's the target", {"role": "target"}),
+    ],
+)
+def test_a_rehearsal_keeps_the_connector_named_beside_the_role(
+    demo_store: Store, text: str, want: dict[str, Any]
+) -> None:
+    assert _plan(demo_store, text) == ("rehearse", want)

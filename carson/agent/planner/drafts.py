@@ -119,11 +119,49 @@ class IntroSteps(LookupSteps):
             people and people[0].ids and people[0].ids[0] in ctx.targets()
         ):
             args["role"] = "target"
-        via, _to = self._roles(text, spans, ctx)
-        as_connector = args["role"] == "connector"
-        if via and (as_connector or not people or people[0].ids[0] in ctx.connectors()):
+        if args["role"] == "connector":
+            via, _to = self._roles(text, spans, ctx)
+        else:
+            via = next((s.name for s in people if self._connector_of(text, s, ctx)), None)
+        if via:
             args["via"] = via
         return args
+
+    _PERSONA_AFTER = re.compile(
+        r"^(['’]s)?\s+(as|is|being|plays?|will be)\s+(the\s+)?(target|prospect|buyer|"
+        r"gatekeeper|assistant)|^['’]s\s+(assistant|ea|pa|gatekeeper|secretary|receptionist|"
+        r"office|front desk)|^,?\s+(he|she|they)(['’]s| is| are)\s+the\s+(target|prospect|buyer)",
+        re.I,
+    )
+    _PERSONA_BEFORE = re.compile(
+        r"\b(pretend(ing)? to be|play(ing)?|be|act(ing)? as|role-?play(ing)?|as)\s*$", re.I
+    )
+    _MAKES_INTRO = re.compile(
+        r"^\s+(is|['’]s|will|would|can|could|['’]ll|is going to)\s+(be\s+)?(making|doing|make|"
+        r"do|intro(ducing)?|introduce|connecting|connect)\b",
+        re.I,
+    )
+    _YOU_PLAY = re.compile(
+        r"\byou(['’]ll| will| can| could)? (play|be|are|act as|take)\b|\byou['’]re\b"
+    )
+
+    def _connector_of(self, text: str, s: Span, ctx: Context) -> bool:
+        """In a rehearsal where Carson plays the target or gatekeeper, ``s`` is the connector
+        ("rehearse with John, but you play the target", "John is making the intro"), not
+        the persona ("Harry as the target", "Harry's assistant", "pretend to be Harry")."""
+        before, after = self._before(text, s), text[s.end : s.end + 40]
+        pid = s.ids[0] if s.ids else None
+        if pid is not None and pid in ctx.targets():
+            return False
+        if self._PERSONA_AFTER.match(after) or self._PERSONA_BEFORE.search(before):
+            return False
+        if pid is not None and pid in ctx.connectors():
+            return True
+        return bool(
+            VIA_BEFORE.search(before)
+            or self._MAKES_INTRO.match(after)
+            or (re.search(r"\bwith\s*$", before, re.I) and self._YOU_PLAY.search(text))
+        )
 
     def _log_outcome(self, text: str, masked: str, spans: list[Span], ctx: Context) -> Any:
         t = text.lower()
