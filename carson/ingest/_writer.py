@@ -17,7 +17,7 @@ from typing import Any
 
 from carson.ingest.entities import EntityIndex
 from carson.ingest.report import ImportReport
-from carson.models import Organization, Person, Tie, TieContext
+from carson.models import Person, Tie, TieContext
 from carson.store import Store
 
 
@@ -41,6 +41,7 @@ def _iso(d: date) -> str:
 class _Pending:
     """New rows waiting for ``executemany``, in the order foreign keys need them."""
 
+    orgs: list[tuple[int, str]] = field(default_factory=list)
     people: list[tuple[object, ...]] = field(default_factory=list)
     identifiers: list[tuple[object, ...]] = field(default_factory=list)
     field_sources: dict[tuple[int, str, str], str | None] = field(default_factory=dict)
@@ -79,6 +80,7 @@ class _Writer:
         self._next_pid = ids["people"] + 1
         self._pending_from = self._next_pid
         """People with this id or higher were made here and wait in the buffer."""
+        self._next_oid = ids["organizations"] + 1
         self._next_eid = ids["employments"] + 1
         self._next_iid = ids["interactions"] + 1
         self._p = _Pending()
@@ -110,6 +112,8 @@ class _Writer:
     def flush(self) -> None:
         """Write every buffered row."""
         p, store = self._p, self.store
+        if p.orgs:
+            store.bulk_insert_ids("organizations", p.orgs)
         if p.people:
             store.bulk_insert("people", p.people)
         if p.identifiers:
@@ -278,10 +282,12 @@ class _Writer:
         return True
 
     def _org(self, name: str) -> int:
+        """The organisation called ``name``, made (buffered) when there is none yet."""
         oid = self.index.org_id(name)
         if oid is None:
-            org = self.store.add_organization(Organization(name=name))
-            assert org.id is not None
-            oid = org.id
+            # a new normalised name: the store's unique (case-blind) name can't clash
+            oid = self._next_oid
+            self._next_oid += 1
+            self._p.orgs.append((oid, name))
             self.index.add_org(oid, name)
         return oid

@@ -1269,6 +1269,7 @@ class Store:
     # ------------------------------------------- imports: flat reads, batched writes
 
     _BULK_IDS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "organizations": ("id", "name"),
         "employments": (
             "id",
             "person_id",
@@ -1294,10 +1295,11 @@ class Store:
     }
 
     def max_ids(self) -> dict[str, int]:
-        """Highest row id of people, employments and interactions (imports assign the next)."""
+        """Highest row id of people, organisations, employments and interactions (imports
+        assign the next)."""
         return {
             t: int(self.db.execute(f"SELECT COALESCE(MAX(id), 0) FROM {t}").fetchone()[0])
-            for t in ("people", "employments", "interactions")
+            for t in ("people", "organizations", "employments", "interactions")
         }
 
     def bulk_insert_ids(self, table: str, rows: Sequence[tuple[object, ...]]) -> None:
