@@ -44,8 +44,9 @@ class AmbiguousPersonError(UnknownPersonError):
 
 def normalize(text: str) -> str:
     """Casefold, strip accents and punctuation, collapse spaces."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # ASCII has no accents to strip (most names: skip the slow part)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.casefold().replace("’", "'")
     text = re.sub(r"'s\b", "", text)
     text = re.sub(r"[^\w\s]", " ", text)
