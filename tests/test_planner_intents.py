@@ -97,3 +97,39 @@ def test_a_rehearsal_keeps_the_connector_named_beside_the_role(
     demo_store: Store, text: str, want: dict[str, Any]
 ) -> None:
     assert _plan(demo_store, text) == ("rehearse", want)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who won the game last night?",
+        "what's the capital of France?",
+        "any good dinner recipes for tonight?",
+        "who is the best basketball player ever?",
+    ],
+)
+def test_out_of_scope_questions_get_what_carson_does_and_no_tool(
+    demo_store: Store, text: str
+) -> None:
+    tool, reply = _plan(demo_store, text)
+    assert tool is None
+    assert isinstance(reply, str) and "I can help with" in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("who am I neglecting?", "reconnect_suggestions"),  # no network words, near its examples
+        ("who complained about onboarding", "search_notes"),
+        ("recconect suggestions", "reconnect_suggestions"),
+    ],
+)
+def test_unusual_wordings_of_real_requests_stay_in_scope(
+    demo_store: Store, text: str, tool: str
+) -> None:
+    assert _plan(demo_store, text)[0] == tool
+
+
+def test_an_unknown_name_still_gets_did_you_mean_not_out_of_scope(demo_store: Store) -> None:
+    tool, reply = _plan(demo_store, "who is Bob Fakename?")
+    assert tool is None and isinstance(reply, str) and "couldn't find a person" in reply

@@ -18,8 +18,9 @@ from carson.agent.planner.context import Call, Context, Plan
 from carson.agent.planner.drafts import IntroSteps
 from carson.agent.planner.intents import IntentClassifier, Scored, rule_intent
 from carson.agent.planner.rehearsal import is_end, no_rehearsal_reply
+from carson.agent.planner.scope import OUT_OF_SCOPE, out_of_scope
 from carson.agent.planner.slots import Gazetteer, Span
-from carson.agent.planner.words import FOLLOW_UP, TEAM
+from carson.agent.planner.words import FOLLOW_UP, PRONOUN, TEAM
 from carson.agent.prompts import load_prompt
 from carson.resolve import Resolver
 from carson.store import Store
@@ -56,6 +57,8 @@ class Planner(IntroSteps):
         scored = self.classifier.classify(masked)
         intent = scored.intent
         if intent == "smalltalk":
+            if scored.how != "rule" and out_of_scope(masked, scored):  # "capital of France?"
+                return Plan(reply=OUT_OF_SCOPE, intent=intent, how="out-of-scope")
             return Plan(reply=self._smalltalk(text), intent=intent, how=scored.how)
         unresolved = [s for s in spans if not s.resolved]
         if unresolved:
@@ -63,6 +66,9 @@ class Planner(IntroSteps):
         unknown = self._unknown_name(text, spans, intent)
         if unknown is not None:
             return Plan(reply=unknown, intent=intent, how="unknown")
+        about_them = PRONOUN.search(text) and ctx.last_person  # "who is he?"
+        if not (spans or about_them) and out_of_scope(masked, scored):
+            return Plan(reply=OUT_OF_SCOPE, intent="smalltalk", how="out-of-scope")
         people = [s for s in spans if s.kind == "person"]
         orgs = [s for s in spans if s.kind == "org"]
         if intent in ("person_profile", "how_do_i_know") and orgs and not people:
@@ -138,7 +144,9 @@ class Planner(IntroSteps):
         if re.match(r"\s*(thanks|thank you)", text, re.I):
             return "Any time. Ask me for routes into another company whenever you're ready."
         return (
-            "I'm Carson, your relationship GPS. Try: \"what's the quickest way into Goldman "
+            "I'm Carson, your relationship GPS. I can help with warm routes into companies and "
+            "people, your notes, intro emails, phone scripts and call rehearsals. "
+            "Try: \"what's the quickest way into Goldman "
             'Sachs?", "how do I know Harry Smith?", "draft the email for the second route", '
             '"let\'s rehearse the call", "who should I reconnect with?", or "note that …".'
         )
