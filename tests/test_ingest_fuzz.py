@@ -94,3 +94,13 @@ def test_mbox(data: bytes) -> None:
 def test_decode_never_fails(data: bytes) -> None:
     text, _ = _text.decode(data)
     assert isinstance(text, str)
+
+
+@FUZZ
+@given(
+    st.text(alphabet=st.sampled_from("abcXYZ019-_/?#\\ %.\t\u00e9"), max_size=20),
+    st.sampled_from(["https://www.linkedin.com/in/", "https://www.linkedin.com/", "http://x.io/"]),
+)
+def test_the_canonical_profile_url_shortcut_changes_nothing(slug: str, prefix: str) -> None:
+    """``url`` returns canonical LinkedIn URLs as they are: exactly what the full path gives."""
+    assert _text.url(prefix + slug) == _text._url(prefix + slug)

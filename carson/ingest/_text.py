@@ -111,10 +111,28 @@ def phone(value: str | None, region: str = "US") -> str | None:
 _LINKEDIN = re.compile(r"^(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/(in|pub)/([^/?#\s]+)", re.I)
 
 
+_CANONICAL = "https://www.linkedin.com/in/"
+_ENDS_SLUG = frozenset("/?#\\ ")
+
+
 def url(value: str | None) -> str | None:
     """A profile URL in one canonical form (LinkedIn ones as https://www.linkedin.com/in/slug)."""
     if not value:
         return None
+    if value.startswith(_CANONICAL):  # LinkedIn's own exports: most often canonical already
+        slug = value[len(_CANONICAL) :]
+        if (
+            slug.isascii()
+            and slug.isprintable()
+            and _ENDS_SLUG.isdisjoint(slug)
+            and slug == slug.lower()
+            and slug
+        ):
+            return value
+    return _url(value)
+
+
+def _url(value: str) -> str | None:
     text = clean(value).replace("\\:", ":").replace("\\,", ",")
     if not text:
         return None
