@@ -166,6 +166,25 @@ def _half(days: np.ndarray, half_life: float) -> np.ndarray:
     return np.exp2(days * (-1.0 / half_life))
 
 
+def _decay(now_s: float, t: np.ndarray, half_life: float) -> np.ndarray:
+    """``_half(_age(now_s, t), half_life)`` in one fresh array (same arithmetic, in place)."""
+    out = t.astype(np.float64)
+    np.subtract(now_s, out, out=out)
+    np.maximum(out, 0.0, out=out)
+    np.divide(out, 86400.0, out=out)
+    np.multiply(out, -1.0 / half_life, out=out)
+    return np.exp2(out, out=out)
+
+
+def _dense_unique(x: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``_unique(x)`` for values in ``0..n-1``, without sorting: mark, rank, look up."""
+    seen = np.zeros(n, dtype=bool)
+    seen[x] = True
+    rank = np.cumsum(seen, dtype=np.int64)
+    rank -= 1
+    return np.flatnonzero(seen), rank[x]
+
+
 def _group_max(n: int, inv: np.ndarray, vals: np.ndarray) -> np.ndarray:
     out = np.full(n, _NONE, dtype=np.int64)
     np.maximum.at(out, inv, vals)
@@ -280,14 +299,17 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     has_tie = np.zeros(n, dtype=bool)
     has_tie[inv_t] = True
     # Per-pair sums run over the pairs that have contact only (compact indices), not all.
-    act, loc = _unique(inv_oo)
+    act, loc = _dense_unique(inv_oo, n)
     na = act.size
     at_oo = sig.it_at[oo]
     ch_oo = sig.it_channel[oo]
     dir_oo = sig.it_dir[oo]
     chw = np.array([w.channel_weight.get(c, 0.4) for c in sig.channels])
     count = np.bincount(loc, minlength=na)
-    weighted = np.bincount(loc, weights=chw[ch_oo] * _half(_age(now_s, at_oo), hl), minlength=na)
+    recent = _decay(now_s, at_oo, hl)
+    recent *= chw[ch_oo]
+    weighted = np.bincount(loc, weights=recent, minlength=na)
+    del recent
     outbound = np.bincount(loc, weights=dir_oo == 1, minlength=na)
     inbound = np.bincount(loc, weights=dir_oo == 2, minlength=na)
     mutual = np.bincount(loc, weights=dir_oo == 0, minlength=na)
@@ -309,7 +331,7 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     last[act] = last_act
     del weighted, outbound, inbound, mutual, volume, two_way, recip, count, meetings, last_act
 
-    co, cloc = _unique(inv_co)
+    co, cloc = _dense_unique(inv_co, n)
     meeting_like = np.array([c in ("meeting", "event", "call") for c in sig.channels])
     co_meet_row = meeting_like[sig.it_channel[cg]]
     co_meet = np.bincount(cloc, weights=co_meet_row, minlength=co.size)
@@ -341,7 +363,9 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     primary = np.full(n, -1, dtype=np.int64)
     if single:
         b1[inv_t] = t_base
-        prod[inv_t] = 1 - 0.3 * t_base
+        np.multiply(t_base, 0.3, out=t_base)  # prod = 1 - 0.3 * base, in place
+        np.subtract(1.0, t_base, out=t_base)
+        prod[inv_t] = t_base
         primary[inv_t] = sig.tie_ctx
     elif n_ties:
         np.maximum.at(b1, inv_t, t_base)
@@ -416,7 +440,7 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     nk = keys(sig.note_a, sig.note_b)
     pos = np.minimum(np.searchsorted(uniq, nk), max(n - 1, 0))
     hit = uniq[pos] == nk if n else np.zeros(0, dtype=bool)
-    noted, loc = _unique(pos[hit])
+    noted, loc = _dense_unique(pos[hit], max(n, 1))
     note_part = w.note_bonus * np.minimum(3, np.bincount(loc, minlength=noted.size))
     s_noted = strength[noted]
     strength[noted] = s_noted + note_part * (1 - s_noted)
