@@ -171,3 +171,18 @@ def test_a_new_target_after_routes_is_a_new_question_unless_it_follows_on(
         {"target_company": "Stripe", "k": 3},
     )
     assert _plan(demo_store, "draft the 2nd one", GS) == ("draft_intro_email", {"route_index": 2})
+
+
+def test_wordings_outside_the_first_lists(demo_store: Store) -> None:
+    """Dozens, w/o, thru, "route me through", "heads of HR", "hops … max 2"."""
+    assert _plan(demo_store, "give me a dozen routes into Stripe")[1]["k"] == 12
+    assert _plan(demo_store, "way into Citi but don't route me through Priya")[1]["exclude"] == [
+        "Priya Patel"
+    ]
+    _, args = _plan(demo_store, "how can I reach Harry Smith w/o going thru Derek Lawson")
+    assert args == {"target_person": "Harry Smith", "exclude": ["Derek Lawson"]}
+    assert title_filter("routes into Goldman, targeting heads of HR") == "Head of HR"
+    assert _plan(demo_store, "fewer hops please, max 2", GS) == (
+        "find_routes",
+        {"target_company": "Goldman Sachs", "max_hops": 2},
+    )

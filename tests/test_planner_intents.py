@@ -133,3 +133,16 @@ def test_unusual_wordings_of_real_requests_stay_in_scope(
 def test_an_unknown_name_still_gets_did_you_mean_not_out_of_scope(demo_store: Store) -> None:
     tool, reply = _plan(demo_store, "who is Bob Fakename?")
     assert tool is None and isinstance(reply, str) and "couldn't find a person" in reply
+
+
+def test_a_request_that_opens_with_rehearse_is_a_rehearsal_whatever_follows(
+    demo_store: Store,
+) -> None:
+    assert _plan(demo_store, "rehearse it: you're Harry's gatekeeper and Priya made the intro") == (
+        "rehearse",
+        {"role": "gatekeeper", "via": "Priya Patel"},
+    )
+    assert _plan(demo_store, "Priya made the intro") == (
+        "log_outcome",
+        {"outcome": "intro_made", "via": "Priya Patel"},
+    )

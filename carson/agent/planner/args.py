@@ -77,13 +77,21 @@ class LookupSteps:
         """How many routes, how long, to whom and through whose network, as the request says."""
         args: dict[str, Any] = {}
         t = text.lower()
-        hops = re.search(
-            rf"\b(within|at most|max(imum)?( of)?|no more than|up to|only|under|fewer than)\s+"
-            rf"{_NUM}\s+(hops?|intermediar(y|ies)|steps|introductions|people in between|"
-            r"degrees?|jumps?)\b",
-            t,
-        ) or re.search(
-            rf"\b{_NUM}\s*(hops?|intermediar(y|ies)|degrees?)\s*(max|or less|at most)", t
+        hops = (
+            re.search(
+                rf"\b(within|at most|max(imum)?( of)?|no more than|up to|only|under|fewer than)\s+"
+                rf"{_NUM}\s+(hops?|intermediar(y|ies)|steps|introductions|people in between|"
+                r"degrees?|jumps?)\b",
+                t,
+            )
+            or re.search(
+                rf"\b{_NUM}\s*(hops?|intermediar(y|ies)|degrees?)\s*(max|or less|at most)", t
+            )
+            or re.search(  # "fewer hops please, max 2"
+                rf"\b(hops?|intermediar(y|ies)|degrees?)\b[^.?!]{{0,20}}?\b(max(imum)?|at most|"
+                rf"no more than|up to)\s+{_NUM}\b",
+                t,
+            )
         )
         if hops:
             num = next(g for g in hops.groups() if g and _number(g))

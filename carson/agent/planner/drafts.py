@@ -137,8 +137,9 @@ class IntroSteps(LookupSteps):
         r"\b(pretend(ing)? to be|play(ing)?|be|act(ing)? as|role-?play(ing)?|as)\s*$", re.I
     )
     _MAKES_INTRO = re.compile(
-        r"^\s+(is|['’]s|will|would|can|could|['’]ll|is going to)\s+(be\s+)?(making|doing|make|"
-        r"do|intro(ducing)?|introduce|connecting|connect)\b",
+        r"^\s+((is|['’]s|will|would|can|could|['’]ll|is going to)\s+([\w']+\s+){0,3}?"
+        r"(making|doing|make|do|intro(ducing)?|introduce|connecting|connect)|"
+        r"(made|did|set up|arranged)\s+the\s+intro)\b",
         re.I,
     )
     _YOU_PLAY = re.compile(

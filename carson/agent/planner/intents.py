@@ -33,6 +33,11 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"record (a note|that)|save a note|note down|write down that)\b|^\s*note\s*:",
         ),
         (
+            "rehearse",  # "rehearse it: … Priya made the intro" is a rehearsal, not an outcome
+            r"^\s*((ok|so|right),?\s+)?(let'?s\s+|can we\s+|i want to\s+|i'?d like to\s+)?"
+            r"(rehears\w*|practi[cs]\w*|role[ -]?play\w*|do a mock call|dry[ -]run)\b",
+        ),
+        (
             "log_outcome",
             r"\b(made the intro(duction)?|did the intro|intro(duction)? (was|got) made|"
             r"introduced (me|us)\b|connected us|declined|said no|turned (me|it|us) down|"

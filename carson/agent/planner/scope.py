@@ -25,7 +25,7 @@ STEMS = tuple(
     dormant catch check help favo useful contact network relationship tie people person
     someone somebody anyone anybody everyone colleague team teammate coworker compan firm
     account prospect customer client buyer vendor outcome declin meeting repl respond
-    response ghost profile background rundown who's work job title vp cfo ceo coo cto
+    response ghost profile background rundown work job title vp cfo ceo coo cto
     chief head director manager executive leader payroll hr finance find search suggest
     hop via through exclude skip avoid pitch sell deal lead intro referral refer
     """.split()  # noqa: SIM905

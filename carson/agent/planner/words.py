@@ -8,7 +8,7 @@ import re
 NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "a couple": 2, "a few": 3, "a single": 1, "single": 1,
+    "a couple": 2, "a few": 3, "a single": 1, "single": 1, "a dozen": 12, "dozen": 12,
 }  # fmt: skip
 ORDINALS = {
     "first": 1, "1st": 1, "top": 1, "best": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3,
@@ -16,7 +16,7 @@ ORDINALS = {
 }  # fmt: skip
 _NUM = (
     r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
-    r"twenty|a couple|a few|a single|single)"
+    r"twenty|a couple|a few|a single|single|a dozen|dozen)"
 )
 
 FINANCE_LEADERS = (
@@ -65,11 +65,14 @@ TO_BEFORE = re.compile(
     r"connect (me )?(with|to)|get (me )?to|in front of|contact at|for)\s*(to|with)?\s*$",
     re.I,
 )
-_THROUGH = r"(go(es|ing)?|rout(e|es|ing)|pass(es|ing)?|run(s|ning)?|com(e|es|ing))\s+(through|via)"
+_THROUGH = (
+    r"(go(es|ing)?|rout(e|es|ing)|pass(es|ing)?|run(s|ning)?|com(e|es|ing)|send(s|ing)?)"
+    r"( me| us| it| them)?\s+(through|thru|via)"
+)
 _EXCLUDE_CUE = (
     r"not (going )?(through|via|using|with)|not|"
     rf"(doesn'?t|don'?t|does not|do not|shouldn'?t|should not|won'?t|never|no need to) {_THROUGH}|"
-    r"without( (going|routing|passing))?( through| via| using| involving)?|"
+    r"(without|w/o)( (going|routing|passing))?( through| thru| via| using| involving)?|"
     r"excluding|exclude|except( for)?|avoid(ing)?( going through)?|other than|but not|"
     r"skip(ping)?|leav(e|ing) out|left out|leave off|drop(ping)?|minus|ignor(e|ing)|"
     r"bypass(ing)?|steer(ing)? clear of|stay(ing)? away from|keep(ing)? away from|no"
@@ -164,6 +167,10 @@ _QUOTED_TITLE = re.compile(
 )
 
 
+def _dept(word: str) -> str:
+    return word.upper() if len(word) <= 3 else word.capitalize()  # HR, IT; Payroll
+
+
 def title_filter(text: str) -> str | None:
     """The titles to reach, when the request says so: a quoted title ('only people with "Head
     of" in their title'), or a title word where it names whom to reach ("a VP at X", "only
@@ -173,7 +180,9 @@ def title_filter(text: str) -> str | None:
         if m:
             return (m.group(1) or m.group(2)).strip()
     t = text.lower()
-    for rx, title in TITLES:
+    heads = re.search(r"\bheads? of (?!the\b|a\b)([a-z&]+)", t)
+    head = [(re.escape(heads.group()), "Head of " + _dept(heads.group(1)))] if heads else []
+    for rx, title in [*head, *TITLES]:
         for m in re.finditer(rx, t):
             before, after = t[max(0, m.start() - 40) : m.start()], t[m.end() :]
             if _INCIDENTAL.match(after):
