@@ -186,3 +186,29 @@ def test_wordings_outside_the_first_lists(demo_store: Store) -> None:
         "find_routes",
         {"target_company": "Goldman Sachs", "max_hops": 2},
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "want"),
+    [
+        (
+            "I don't want to go through Derek Lawson, how else can I get into Goldman?",
+            (),
+            {"target_company": "Goldman Sachs", "exclude": ["Derek Lawson"]},
+        ),
+        (
+            "best way to Rachel Kim, except via Priya",
+            (),
+            {"target_person": "Rachel Kim", "exclude": ["Priya Patel"]},
+        ),
+        (
+            "cut Priya out of those",
+            (GS,),
+            {"target_company": "Goldman Sachs", "exclude": ["Priya Patel"]},
+        ),
+    ],
+)
+def test_exclusions_said_around_the_name(
+    demo_store: Store, text: str, context: tuple[str, ...], want: dict[str, Any]
+) -> None:
+    assert _plan(demo_store, text, *context) == ("find_routes", want)

@@ -146,3 +146,11 @@ def test_a_request_that_opens_with_rehearse_is_a_rehearsal_whatever_follows(
         "log_outcome",
         {"outcome": "intro_made", "via": "Priya Patel"},
     )
+
+
+def test_when_did_i_last_email_someone_is_their_profile_not_a_draft(demo_store: Store) -> None:
+    assert _plan(demo_store, "when did I last email Brian Holloway?") == (
+        "person_profile",
+        {"person": "Brian Holloway"},
+    )
+    assert _plan(demo_store, "email Brian Holloway about meeting Harry")[0] == "draft_intro_email"

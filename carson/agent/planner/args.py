@@ -14,6 +14,7 @@ from carson.agent.planner.context import Context
 from carson.agent.planner.slots import Span
 from carson.agent.planner.words import (
     _NUM,
+    EXCLUDE_AROUND,
     EXCLUDE_BEFORE,
     NUMBERS,
     ORDINALS,
@@ -68,7 +69,12 @@ class LookupSteps:
         out: list[Span] = []
         for s in spans:
             before = self._before(text, s, 70)
-            if EXCLUDE_BEFORE.search(before) or (out and re.search(r"\b(or|and|,)\s*$", before)):
+            split = EXCLUDE_AROUND[0].search(before) and EXCLUDE_AROUND[1].match(text[s.end :])
+            if (
+                EXCLUDE_BEFORE.search(before)
+                or split
+                or (out and re.search(r"\b(or|and|,)\s*$", before))
+            ):
                 out.append(s)
         return out
 

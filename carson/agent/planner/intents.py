@@ -55,6 +55,14 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"run through the (call|conversation)|act as|play PERSON)\b",
         ),
         (
+            "person_profile",  # the profile lists the last interactions
+            r"\b((when|how long ago) (did|have|was) (i|we) (last )?(talk|talked|speak|spoke|"
+            r"spoken|meet|met|see|saw|seen|email|emailed|hear|heard|chat|chatted|call|called)|"
+            r"(the )?last time (i|we) (talked|spoke|met|saw|emailed|heard|chatted|called)|"
+            r"when was (my|our|the) last (call|meeting|chat|conversation|email|touchpoint|"
+            r"interaction))\b.*\bPERSON\b",
+        ),
+        (
             "draft_phone_script",
             r"\b(phone script|call script|script|talking points|talk(ing)? tracks?|"
             r"call (plan|prep|outline)|what (do|should|can) i say (when|on|if|to)|"
@@ -73,14 +81,6 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"introductions? (that )?i (could|can) make|intros? i (could|can) make|"
             r"give (first|before)|do (someone|somebody) a favou?r|introduce to each other|"
             r"introduce each other|who should meet each other|be useful to)\b",
-        ),
-        (
-            "person_profile",  # the profile lists the last interactions
-            r"\b((when|how long ago) (did|have|was) (i|we) (last )?(talk|talked|speak|spoke|"
-            r"spoken|meet|met|see|saw|seen|email|emailed|hear|heard|chat|chatted|call|called)|"
-            r"(the )?last time (i|we) (talked|spoke|met|saw|emailed|heard|chatted|called)|"
-            r"when was (my|our|the) last (call|meeting|chat|conversation|email|touchpoint|"
-            r"interaction))\b.*\bPERSON\b",
         ),
         (
             "reconnect_suggestions",

@@ -71,7 +71,8 @@ _THROUGH = (
 )
 _EXCLUDE_CUE = (
     r"not (going )?(through|via|using|with)|not|"
-    rf"(doesn'?t|don'?t|does not|do not|shouldn'?t|should not|won'?t|never|no need to) {_THROUGH}|"
+    r"(doesn'?t|don'?t|does not|do not|shouldn'?t|should not|won'?t|never|no need to)"
+    rf"( (want|need|have) to| wanna)? {_THROUGH}|"
     r"(without|w/o)( (going|routing|passing))?( through| thru| via| using| involving)?|"
     r"excluding|exclude|except( for)?|avoid(ing)?( going through)?|other than|but not|"
     r"skip(ping)?|leav(e|ing) out|left out|leave off|drop(ping)?|minus|ignor(e|ing)|"
@@ -81,7 +82,18 @@ _ANYONE = (
     r"(the |any |all )?(anyone|anybody|people|folks|someone|everyone|everybody|employees|"
     r"staff|contacts|those|ones)( who (work|works|worked|are|is))?\s+(at|from|in|with)"
 )
-EXCLUDE_BEFORE = re.compile(rf"\b({_EXCLUDE_CUE})(\s+{_ANYONE})?(\s+the)?\s*$", re.I)
+EXCLUDE_BEFORE = re.compile(
+    rf"\b({_EXCLUDE_CUE})(\s+(via|through|thru|using|going through))?(\s+{_ANYONE})?"
+    r"(\s+the)?\s*$",
+    re.I,
+)
+EXCLUDE_AROUND = (
+    re.compile(
+        r"\b(cut|cutting|leave|leaving|keep|keeping|take|taking|knock|rule|ruling)\s*$", re.I
+    ),
+    re.compile(r"^\s+out\b", re.I),
+)
+"""A cue split around the name: "cut Priya out", "leave Derek out of it"."""
 """The words before a name that keep it out of the routes: "skip anyone at X", "that
 doesn't go through Derek", "without going through …", "leave out Priya"."""
 TEAM = re.compile(
