@@ -180,8 +180,8 @@ def _dense_unique(x: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """``_unique(x)`` for values in ``0..n-1``, without sorting: mark, rank, look up."""
     seen = np.zeros(n, dtype=bool)
     seen[x] = True
-    rank = np.cumsum(seen, dtype=np.int64)
-    rank -= 1
+    rank: np.ndarray = np.cumsum(seen, dtype=np.int32 if n < 2**31 else np.int64)
+    np.subtract(rank, 1, out=rank)
     return np.flatnonzero(seen), rank[x]
 
 
@@ -234,13 +234,13 @@ def _pair_keys(
         np.not_equal(v[1:], v[:-1], out=part[1:])
         prev = v[-1]
     uniq = np.empty(int(np.count_nonzero(new)), dtype=np.int64)
-    inv = np.empty(total, dtype=np.int64)
+    inv = np.empty(total, dtype=np.int32 if total < 2**31 else np.int64)
     mask = np.uint64((1 << shift) - 1)
     done = 0
     for c in range(0, total, _CHUNK):
         w = words[c : c + _CHUNK]
         flag = new[c : c + w.size]
-        group = np.cumsum(flag, dtype=np.int64)
+        group = np.cumsum(flag, dtype=inv.dtype)
         group += done - 1
         got = (w[flag] >> ushift).view(np.int64)
         uniq[done : done + got.size] = got
@@ -322,7 +322,14 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     volume = np.minimum(1.0, np.log1p(weighted) / np.log1p(w.volume_saturation))
     two_way = (mutual > 0) | ((outbound > 0) & (inbound > 0))
     recip = np.where(two_way, 1.0, w.one_way_factor)
-    activity[act] = w.activity_weight * np.sqrt(_half(_age(now_s, last_act), hl) * volume) * recip
+    # activity = weight * sqrt(decay * volume) * recip, in place on one array
+    part = _decay(now_s, last_act, hl)
+    part *= volume
+    np.sqrt(part, out=part)
+    part *= w.activity_weight
+    part *= recip
+    activity[act] = part
+    del part
     has_act = np.zeros(n, dtype=bool)
     has_act[act] = True
     one_meeting = np.zeros(n, dtype=bool)
@@ -381,14 +388,29 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     add_col = has_col & ~tie_col
     # Overlap adds "colleague" if no tie says so; any colleague context adds the bonus base.
     col = np.flatnonzero(add_col)
-    b1[col] = np.maximum(b1[col], cbase[_COLLEAGUE])
-    prod[col] *= 1 - 0.3 * cbase[_COLLEAGUE]
+    got = b1[col]
+    np.maximum(got, cbase[_COLLEAGUE], out=got)
+    b1[col] = got
+    got = prod[col]
+    got *= 1 - 0.3 * cbase[_COLLEAGUE]
+    prod[col] = got
     col = np.flatnonzero(has_col | tie_col)
     mon = col_months[col]
-    col_bonus = w.colleague_bonus * np.minimum(1.0, mon / w.colleague_overlap_months)
-    bonus = np.minimum(0.95, cbase[_COLLEAGUE] + np.where(mon >= 0, col_bonus, 0.0))
-    b1[col] = np.maximum(b1[col], bonus)
-    prod[col] *= 1 - 0.3 * bonus
+    # bonus = min(0.95, base + (bonus * min(1, months / full) if overlap else 0)), in place
+    bonus = np.divide(mon, w.colleague_overlap_months)
+    np.minimum(bonus, 1.0, out=bonus)
+    bonus *= w.colleague_bonus
+    bonus[mon < 0] = 0.0
+    bonus += cbase[_COLLEAGUE]
+    np.minimum(bonus, 0.95, out=bonus)
+    got = b1[col]
+    np.maximum(got, bonus, out=got)
+    b1[col] = got
+    np.multiply(bonus, 0.3, out=bonus)
+    np.subtract(1.0, bonus, out=bonus)
+    got = prod[col]
+    got *= bonus
+    prod[col] = got
     has_ctx = has_tie | has_col
     # From here on, arithmetic runs in place: at 1M people every fresh pairs-sized temporary
     # costs more in page faults than the arithmetic itself.
@@ -400,7 +422,7 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     np.multiply(b1, prod, out=prod)
     ctx = np.subtract(1.0, prod, out=prod)
     ctx[~has_ctx] = 0.0
-    del t_base, b1, den, col, bonus, col_bonus, mon
+    del t_base, b1, den, col, bonus, got, mon
 
     # Strongest context: highest base, earliest stored tie on equal bases; colleague overlap
     # after the ties; co-presence or a fallback only when nothing else is known.
