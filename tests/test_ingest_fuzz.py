@@ -102,5 +102,5 @@ def test_decode_never_fails(data: bytes) -> None:
     st.sampled_from(["https://www.linkedin.com/in/", "https://www.linkedin.com/", "http://x.io/"]),
 )
 def test_the_canonical_profile_url_shortcut_changes_nothing(slug: str, prefix: str) -> None:
-    """``url`` returns canonical LinkedIn URLs as they are: exactly what the full path gives."""
+    """``url``'s shortcut for https://www.linkedin.com/in/slug gives what the full path gives."""
     assert _text.url(prefix + slug) == _text._url(prefix + slug)

@@ -119,16 +119,10 @@ def url(value: str | None) -> str | None:
     """A profile URL in one canonical form (LinkedIn ones as https://www.linkedin.com/in/slug)."""
     if not value:
         return None
-    if value.startswith(_CANONICAL):  # LinkedIn's own exports: most often canonical already
+    if value.startswith(_CANONICAL):  # as LinkedIn's own exports write them
         slug = value[len(_CANONICAL) :]
-        if (
-            slug.isascii()
-            and slug.isprintable()
-            and _ENDS_SLUG.isdisjoint(slug)
-            and slug == slug.lower()
-            and slug
-        ):
-            return value
+        if slug and slug.isascii() and slug.isprintable() and _ENDS_SLUG.isdisjoint(slug):
+            return _CANONICAL + slug.lower()
     return _url(value)
 
 
