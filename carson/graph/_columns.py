@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import repeat
 from operator import itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -21,10 +20,12 @@ from carson.graph._search import sort_order, sort_pairs
 from carson.graph.weights import GraphWeights
 from carson.models import TieContext
 
+if TYPE_CHECKING:
+    from carson.store.graph_feed import InteractionColumns
+
 CONTEXTS: list[str] = [c.value for c in TieContext]
 CTX_CODE: dict[str, int] = {c: i for i, c in enumerate(CONTEXTS)}
 _COLLEAGUE = CTX_CODE[TieContext.colleague]
-_DIRECTION = {"outbound": 1, "inbound": 2}
 _EPOCH = datetime(1970, 1, 1)
 _NONE = np.iinfo(np.int64).min
 
@@ -59,17 +60,15 @@ class Signals:
     channels: list[str] = field(default_factory=lambda: ["email"])
 
     @classmethod
-    def from_rows(
+    def from_feed(
         cls,
-        ties: Sequence[tuple[int, int, int, str, int | None, str]],
-        interactions: Sequence[tuple[int, int, str, str, int, int]],
+        ties: tuple[np.ndarray, np.ndarray, np.ndarray],
+        interactions: InteractionColumns,
         jobs: Sequence[tuple[int, int, str | None, str | None, str | None, int]],
         note_people: Sequence[Sequence[int]],
     ) -> Signals:
-        """From the ``Store.graph_*`` rows (ties, interactions, employments, note people).
-
-        Each column is pulled out with one C-level pass (``map(itemgetter(k), rows)``) and
-        converted whole; strings become codes through one dict lookup each."""
+        """From the ``carson.store.graph_feed`` reads: tie columns (a, b, index into
+        :data:`CONTEXTS`), interaction columns, employment rows and note people."""
         i64 = np.int64
         na: list[int] = []
         nb: list[int] = []
@@ -80,20 +79,19 @@ class Signals:
                     for y in ids[i + 1 :]:
                         na.append(x)
                         nb.append(y)
-        ta = np.array(_column(ties, 1), dtype=i64)
-        tb = np.array(_column(ties, 2), dtype=i64)
-        it_channel = _column(interactions, 2)
-        channels = sorted(set(it_channel))
-        ch_code = {c: i for i, c in enumerate(channels)}
+        ta, tb, tc = ties
+        if tc.size and int(tc.min()) < 0:
+            raise ValueError("a stored tie has a context Carson does not know")
+        it = interactions
         return cls(
             tie_a=np.minimum(ta, tb),
             tie_b=np.maximum(ta, tb),
-            tie_ctx=np.fromiter(map(CTX_CODE.__getitem__, _column(ties, 3)), np.int16),
-            it_id=np.array(_column(interactions, 0), dtype=i64),
-            it_at=np.array(_column(interactions, 1), dtype=i64),
-            it_channel=np.fromiter(map(ch_code.__getitem__, it_channel), np.int16),
-            it_dir=np.fromiter(map(_DIRECTION.get, _column(interactions, 3), repeat(0)), np.int8),
-            it_pid=np.array(_column(interactions, 4), dtype=i64),
+            tie_ctx=tc.astype(np.int16),
+            it_id=it.id,
+            it_at=it.at,
+            it_channel=it.channel,
+            it_dir=it.direction,
+            it_pid=it.person,
             emp_person=np.array(_column(jobs, 0), dtype=i64),
             emp_org=np.array(_column(jobs, 1), dtype=i64),
             emp_start=np.array(_column(jobs, 3), dtype="datetime64[D]"),
@@ -101,7 +99,7 @@ class Signals:
             emp_current=np.array(_column(jobs, 5), dtype=bool),
             note_a=np.array(na, dtype=i64),
             note_b=np.array(nb, dtype=i64),
-            channels=channels or ["email"],
+            channels=it.channels or ["email"],
         )
 
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 import json
 import math
 import re
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -28,7 +30,7 @@ from carson.graph._search import Router, Snapshot
 from carson.graph.strength import StrengthModel, TieInfo, pair
 from carson.graph.weights import GraphWeights
 from carson.models import Employment, Evidence, Note, Organization, Tie, TieContext
-from carson.store import Store
+from carson.store import Store, graph_feed
 
 _EPOCH = datetime(1970, 1, 1)
 
@@ -158,26 +160,34 @@ class Network:
 
 
 class _Explainer:
-    """Re-scores one pair with :class:`StrengthModel` from the raw rows, for its evidence."""
+    """Re-scores one pair with :class:`StrengthModel` from that pair's rows, for its
+    evidence. The rows (ties with their evidence, shared interactions, both people's jobs,
+    notes about both) are read from the store on demand, by index: nothing per tie is held
+    in memory. If the store that built the network has been closed, it reopens its home."""
 
-    def __init__(
-        self,
-        w: GraphWeights,
-        now: datetime,
-        sig: Signals,
-        ties: list[tuple[int, int, int, str, int | None, str]],
-        jobs: list[tuple[int, int, str | None, str | None, str | None, int]],
-        notes: list[tuple[int, str, str, str | None, str]],
-        org_names: dict[int, str],
-    ) -> None:
-        self.w, self.now, self.sig = w, now, sig
-        self.ties, self.jobs, self.notes, self.org_names = ties, jobs, notes, org_names
-        self.tie_a, self.tie_b = sig.tie_a, sig.tie_b  # one row per stored tie, store order
-        self.note_people = [{int(x) for x in n[4].split(",")} for n in notes]
+    def __init__(self, w: GraphWeights, now: datetime, store: Store, org_names: dict[int, str]):
+        self.w, self.now, self.store, self.org_names = w, now, store, org_names
+        self._lock = threading.Lock()
+
+    def _rows(self, a: int, b: int) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+        def read(store: Store) -> tuple[list[Any], list[Any], list[Any], list[Any]]:
+            return (
+                graph_feed.pair_ties(store, a, b),
+                graph_feed.shared_interactions(store, a, b),
+                graph_feed.employment_rows(store, sorted({a, b})),
+                graph_feed.shared_notes(store, a, b),
+            )
+
+        with self._lock:
+            try:
+                return read(self.store)
+            except sqlite3.ProgrammingError:  # closed since the build
+                self.store = Store(self.store.home, create=False)
+                return read(self.store)
 
     def explain(self, p: tuple[int, int]) -> TieInfo:
         a, b = p
-        sig = self.sig
+        ties, inter, jobs, notes = self._rows(a, b)
         model = StrengthModel(self.w, self.now)
         model.add_ties(
             Tie(
@@ -188,24 +198,12 @@ class _Explainer:
                 owner_id=t[4],
                 evidence=[Evidence(**e) for e in json.loads(t[5])],
             )
-            for i in np.flatnonzero((self.tie_a == a) & (self.tie_b == b)).tolist()
-            for t in [self.ties[i]]
+            for t in ties
         )
-        both = np.intersect1d(sig.it_id[sig.it_pid == a], sig.it_id[sig.it_pid == b])
-        rows = np.flatnonzero(np.isin(sig.it_id, both)).tolist()
-        direction = ("mutual", "outbound", "inbound")
         model.add_interaction_rows(
-            (
-                int(sig.it_id[r]),
-                (_EPOCH + timedelta(seconds=int(sig.it_at[r]))).isoformat(),
-                sig.channels[int(sig.it_channel[r])],
-                direction[int(sig.it_dir[r])],
-                int(sig.it_pid[r]),
-                0,
-            )
-            for r in rows
+            (iid, (_EPOCH + timedelta(seconds=at)).isoformat(), ch, d, pid, 0)
+            for iid, at, ch, d, pid in inter
         )
-        mine = np.flatnonzero(np.isin(sig.emp_person, [a, b])).tolist()
         model.add_employments(
             [
                 Employment(
@@ -216,16 +214,19 @@ class _Explainer:
                     end=date.fromisoformat(j[4]) if j[4] else None,
                     current=bool(j[5]),
                 )
-                for j in (self.jobs[i] for i in mine)
+                for j in jobs
             ],
             self.org_names,
         )
         model.add_notes(
             Note(
-                id=n[0], at=datetime.fromisoformat(n[1]), text=n[2], source=n[3], people=sorted(ppl)
+                id=n[0],
+                at=datetime.fromisoformat(n[1]),
+                text=n[2],
+                source=n[3],
+                people=sorted({int(x) for x in n[4].split(",")}),
             )
-            for n, ppl in zip(self.notes, self.note_people, strict=True)
-            if a in ppl and b in ppl
+            for n in notes
         )
         return model.score(p)
 
@@ -247,15 +248,16 @@ def resolve_now(store: Store, now: datetime | None = None) -> datetime:
 def build_network(
     store: Store, *, now: datetime | None = None, weights: GraphWeights | None = None
 ) -> Network:
-    """Read the store once (flat rows, no models) and build strengths and the routing snapshot."""
+    """Read the store once (integer columns, no models, no evidence) and build strengths and
+    the routing snapshot. Evidence is read per pair when :meth:`Network.tie` asks."""
     w = weights or GraphWeights()
     now = resolve_now(store, now)
     orgs = {o.id: o for o in store.organizations() if o.id is not None}
     org_names = {oid: o.name for oid, o in orgs.items()}
-    jobs = store.graph_employments()
+    jobs = graph_feed.employment_rows(store)
     people = {
         pid: PersonInfo(id=pid, name=name, is_me=bool(me), is_team=bool(team))
-        for pid, name, me, team in store.graph_people()
+        for pid, name, me, team in graph_feed.people_rows(store)
     }
 
     staff: dict[int, list[int]] = {}
@@ -280,11 +282,13 @@ def build_network(
         on_staff = set(staff.get(oid, ()))
         former[oid] = [(pid, end) for pid, end in rows if pid not in on_staff]
 
-    ties = store.graph_ties()
-    notes = store.graph_notes()
-    sig = Signals.from_rows(
-        ties, store.graph_interactions(), jobs, [[int(x) for x in n[4].split(",")] for n in notes]
+    sig = Signals.from_feed(
+        graph_feed.tie_columns(store, CONTEXTS),
+        graph_feed.interaction_columns(store),
+        jobs,
+        graph_feed.note_people(store),
     )
+    del jobs
     ids = np.array(sorted(people), dtype=np.int64)
     scored = keep_people(score_pairs(sig, w, now), ids)
     by_title: dict[str | None, float] = {}  # titles repeat: one regex pass per distinct one
@@ -307,7 +311,7 @@ def build_network(
         former=former,
         titles=titles,
         pairs=scored,
-        _explainer=_Explainer(w, now, sig, ties, jobs, notes, org_names),
+        _explainer=_Explainer(w, now, store, org_names),
     )
 
 

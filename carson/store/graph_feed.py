@@ -1,0 +1,223 @@
+"""Reads that feed the relationship graph: whole columns as numpy arrays, and one pair's rows.
+
+Building the graph needs a few integer columns of the big tables (ties, interactions and
+their participants). Fetching them as row tuples costs a Python tuple and an int object per
+value, which is most of a large build; here SQLite joins each chunk of a column into one
+comma-separated string (``group_concat``) that numpy parses in C. Strings (tie context,
+channel, direction) become codes in SQL. No evidence JSON is read for the build: a tie's
+evidence, jobs, notes and shared interactions are fetched per pair, by index, when a route
+card or explanation asks (:func:`pair_ties` and friends).
+
+``at`` is kept as the stored local wall-clock time, to the second (any UTC offset is
+ignored), as Unix seconds; a value SQLite cannot read counts as 1970 (ancient).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from carson.store.db import Store
+
+_CHUNK = 1 << 20
+"""Rows per ``group_concat`` chunk (a few MB of text per column)."""
+
+
+def _seconds(expr: str) -> str:
+    """SQL for the Unix seconds of an ISO date-time column, wall clock, 0 when unreadable."""
+    if sqlite3.sqlite_version_info >= (3, 38, 0):
+        return f"ifnull(unixepoch(substr({expr}, 1, 19)), 0)"
+    return f"ifnull(CAST(strftime('%s', substr({expr}, 1, 19)) AS INTEGER), 0)"
+
+
+def _code(expr: str, values: Sequence[str], default: int) -> tuple[str, list[str]]:
+    """SQL mapping a text column to the index of its value in ``values`` (else ``default``)."""
+    if not values:
+        return str(default), []
+    whens = " ".join(f"WHEN ? THEN {i}" for i in range(len(values)))
+    return f"CASE {expr} {whens} ELSE {default} END", list(values)
+
+
+def _ints(text: str | None, n: int) -> np.ndarray:
+    if n == 0 or text is None:
+        return np.empty(0, dtype=np.int64)
+    out = np.fromstring(text, dtype=np.int64, sep=",")  # text mode: parsed in C
+    if out.size != n:
+        raise ValueError(f"expected {n} values, parsed {out.size}")
+    return out
+
+
+def _columns(
+    db: sqlite3.Connection, table: str, exprs: Sequence[str], params: Sequence[object] = ()
+) -> list[np.ndarray]:
+    """Integer SQL expressions over every row of ``table``, in rowid order, as int64 arrays.
+
+    Chunks are rowid ranges; each chunk's rowids come along and the chunk is re-sorted by
+    them if SQLite ever hands the rows over out of order."""
+    lo, hi = db.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchone()
+    if lo is None:
+        return [np.empty(0, dtype=np.int64) for _ in exprs]
+    cols = ", ".join(f"group_concat(ifnull({e}, 0))" for e in ("rowid", *exprs))
+    sql = f"SELECT count(*), {cols} FROM {table} WHERE rowid >= ? AND rowid < ?"
+    parts: list[list[np.ndarray]] = [[] for _ in exprs]
+    cur = db.cursor()
+    cur.row_factory = None
+    for start in range(int(lo), int(hi) + 1, _CHUNK):
+        row: tuple[Any, ...] = cur.execute(sql, (*params, start, start + _CHUNK)).fetchone()
+        n = int(row[0])
+        rowid = _ints(row[1], n)
+        order = None if np.all(rowid[1:] > rowid[:-1]) else np.argsort(rowid, kind="stable")
+        for k in range(len(exprs)):
+            col = _ints(row[2 + k], n)
+            parts[k].append(col if order is None else col[order])
+    return [np.concatenate(p) if len(p) > 1 else p[0] for p in parts]
+
+
+def tie_columns(store: Store, contexts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a, b, context) of every tie in id order; context is its index in ``contexts`` (-1
+    for any other value). No evidence: see :func:`pair_ties`."""
+    ctx, params = _code("context", contexts, -1)
+    # The CASE parameters come first in the statement, before the rowid range.
+    a, b, c = _columns(store.db, "ties", ["a", "b", ctx], params)
+    return a, b, c
+
+
+@dataclass
+class InteractionColumns:
+    """One row per participant of every interaction, ordered by interaction then position."""
+
+    id: np.ndarray
+    at: np.ndarray
+    """Unix seconds (wall clock) of the interaction."""
+    channel: np.ndarray
+    """Index into ``channels``."""
+    direction: np.ndarray
+    """0 mutual (or anything else), 1 outbound, 2 inbound."""
+    person: np.ndarray
+    channels: list[str]
+    """Distinct channels, sorted."""
+
+
+def interaction_columns(store: Store) -> InteractionColumns:
+    """Every interaction's participants with its time, channel and direction, as columns.
+
+    The two tables are read separately and joined in numpy (an inner join, as SQL would)."""
+    db = store.db
+    channels = sorted(r[0] for r in db.execute("SELECT DISTINCT channel FROM interactions"))
+    ch, params = _code("channel", channels, 0)
+    direction = "CASE direction WHEN 'outbound' THEN 1 WHEN 'inbound' THEN 2 ELSE 0 END"
+    iid, at, chan, dirn = _columns(
+        db, "interactions", ["id", _seconds("at"), ch, direction], params
+    )
+    pid_i, person, pos = _columns(
+        db, "interaction_people", ["interaction_id", "person_id", "position"]
+    )
+    # Order participants by (interaction, position); usually they already are.
+    if pid_i.size > 1:
+        ok = (pid_i[1:] > pid_i[:-1]) | ((pid_i[1:] == pid_i[:-1]) & (pos[1:] > pos[:-1]))
+        if not ok.all():
+            order = np.lexsort((pos, pid_i))
+            pid_i, person = pid_i[order], person[order]
+    del pos
+    if iid.size > 1 and not np.all(iid[1:] > iid[:-1]):  # rowid order is id order
+        order = np.argsort(iid, kind="stable")
+        iid, at, chan, dirn = iid[order], at[order], chan[order], dirn[order]
+    at_row = np.minimum(np.searchsorted(iid, pid_i), max(iid.size - 1, 0))
+    keep = iid[at_row] == pid_i if iid.size else np.zeros(pid_i.size, dtype=bool)
+    if not keep.all():
+        pid_i, person, at_row = pid_i[keep], person[keep], at_row[keep]
+    return InteractionColumns(
+        id=pid_i,
+        at=at[at_row],
+        channel=chan[at_row].astype(np.int16),
+        direction=dirn[at_row].astype(np.int8),
+        person=person,
+        channels=channels,
+    )
+
+
+def people_rows(store: Store) -> list[tuple[int, str, int, int]]:
+    """(id, name, is_me, is_team) of everyone, in id order."""
+    cur = store.db.cursor()
+    cur.row_factory = None
+    return cur.execute("SELECT id, name, is_me, is_team FROM people ORDER BY id").fetchall()
+
+
+def employment_rows(
+    store: Store, people: Sequence[int] | None = None
+) -> list[tuple[int, int, str | None, str | None, str | None, int]]:
+    """(person id, org id, title, start, end, current) of every job (or these people's),
+    in id order."""
+    cur = store.db.cursor()
+    cur.row_factory = None
+    sql = 'SELECT person_id, org_id, title, start, "end", current FROM employments'
+    if people is None:
+        return cur.execute(sql + " ORDER BY id").fetchall()
+    marks = ",".join("?" * len(people))
+    return cur.execute(f"{sql} WHERE person_id IN ({marks}) ORDER BY id", list(people)).fetchall()
+
+
+def note_people(store: Store) -> list[list[int]]:
+    """The person ids of every note about two or more people, in note id order."""
+    cur = store.db.cursor()
+    cur.row_factory = None
+    return [
+        [int(x) for x in r[0].split(",")]
+        for r in cur.execute(
+            "SELECT group_concat(person_id) FROM note_people"
+            " GROUP BY note_id HAVING count(*) >= 2 ORDER BY note_id"
+        )
+    ]
+
+
+# ------------------------------------------------------------------ one pair, on demand
+
+
+def pair_ties(store: Store, a: int, b: int) -> list[tuple[int, int, int, str, int | None, str]]:
+    """(id, a, b, context, owner id, evidence JSON) of the ties between two people, in id
+    order (an index lookup on ``UNIQUE (a, b, context)``)."""
+    lo, hi = min(a, b), max(a, b)
+    cur = store.db.cursor()
+    cur.row_factory = None
+    return cur.execute(
+        "SELECT id, a, b, context, owner_id, evidence FROM ties WHERE a = ? AND b = ? ORDER BY id",
+        (lo, hi),
+    ).fetchall()
+
+
+def shared_interactions(store: Store, a: int, b: int) -> list[tuple[int, int, str, str, int]]:
+    """(interaction id, at as Unix seconds, channel, direction, person id) of every
+    participant of the interactions both people were on, ordered by interaction then
+    position; a direction other than outbound/inbound reads as ``mutual``."""
+    cur = store.db.cursor()
+    cur.row_factory = None
+    return cur.execute(
+        f"SELECT i.id, {_seconds('i.at')}, i.channel,"
+        " CASE i.direction WHEN 'outbound' THEN 'outbound' WHEN 'inbound' THEN 'inbound'"
+        " ELSE 'mutual' END, p.person_id"
+        " FROM interactions i JOIN interaction_people p ON p.interaction_id = i.id"
+        " WHERE i.id IN (SELECT interaction_id FROM interaction_people WHERE person_id = ?"
+        "  INTERSECT SELECT interaction_id FROM interaction_people WHERE person_id = ?)"
+        " ORDER BY i.id, p.position",
+        (a, b),
+    ).fetchall()
+
+
+def shared_notes(store: Store, a: int, b: int) -> list[tuple[int, str, str, str | None, str]]:
+    """(id, at, text, source, comma-separated person ids) of every note about both people,
+    in id order."""
+    cur = store.db.cursor()
+    cur.row_factory = None
+    return cur.execute(
+        "SELECT n.id, n.at, n.text, n.source,"
+        " (SELECT group_concat(person_id) FROM note_people WHERE note_id = n.id)"
+        " FROM notes n WHERE n.id IN (SELECT note_id FROM note_people WHERE person_id = ?"
+        "  INTERSECT SELECT note_id FROM note_people WHERE person_id = ?)"
+        " ORDER BY n.id",
+        (a, b),
+    ).fetchall()

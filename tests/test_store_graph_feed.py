@@ -1,0 +1,119 @@
+"""The graph feed reads the same facts as plain SQL over the tables, as columns or per pair."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from carson.graph import build_network
+from carson.graph._columns import CONTEXTS
+from carson.store import Store, graph_feed
+
+
+def test_tie_columns_match_the_table_in_id_order(demo_store: Store) -> None:
+    a, b, c = graph_feed.tie_columns(demo_store, CONTEXTS)
+    rows = demo_store.db.execute("SELECT a, b, context FROM ties ORDER BY id").fetchall()
+    assert a.size == len(rows) > 1000
+    assert a.tolist() == [r[0] for r in rows]
+    assert b.tolist() == [r[1] for r in rows]
+    assert [CONTEXTS[i] for i in c.tolist()] == [r[2] for r in rows]
+    # A context outside the list reads as -1.
+    _, _, c2 = graph_feed.tie_columns(demo_store, ["friend"])
+    assert set(c2.tolist()) == {-1, 0}
+
+
+def _joined(store: Store) -> list[tuple[int, int, str, str, int]]:
+    """The reference: the join the feed replaces, with SQLite's own date arithmetic."""
+    return [
+        tuple(r)
+        for r in store.db.execute(
+            "SELECT i.id, CAST(strftime('%s', substr(i.at, 1, 19)) AS INTEGER), i.channel,"
+            " i.direction, p.person_id FROM interactions i"
+            " JOIN interaction_people p ON p.interaction_id = i.id ORDER BY i.id, p.position"
+        )
+    ]
+
+
+def _as_rows(ic: graph_feed.InteractionColumns) -> list[tuple[int, int, str, str, int]]:
+    dirs = ("mutual", "outbound", "inbound")
+    return [
+        (i, t, ic.channels[c], dirs[d], p)
+        for i, t, c, d, p in zip(
+            ic.id.tolist(),
+            ic.at.tolist(),
+            ic.channel.tolist(),
+            ic.direction.tolist(),
+            ic.person.tolist(),
+            strict=True,
+        )
+    ]
+
+
+def test_interaction_columns_match_the_sql_join(demo_store: Store) -> None:
+    ref = _joined(demo_store)
+    assert len(ref) > 1000
+    assert {r[3] for r in ref} <= {"mutual", "outbound", "inbound"}
+    assert _as_rows(graph_feed.interaction_columns(demo_store)) == ref
+
+
+def test_interaction_columns_sort_and_join_out_of_order_rows(store: Store) -> None:
+    from carson.models import Person
+
+    with store.write():
+        ids = [store.add_person(Person(name=f"P{i}")).id for i in range(4)]
+        db = store.db
+        db.execute(
+            "INSERT INTO interactions (id, at, channel, direction) VALUES"
+            " (7, '2025-03-04T10:20:30+02:00', 'meeting', 'mutual'),"
+            " (3, '2024-01-02T03:04:05', 'email', 'outbound'),"
+            " (9, '2024-05-05T00:00:00', 'call', 'inbound')"  # nobody on it: dropped
+        )
+        # Participants stored out of (interaction, position) order.
+        db.executemany(
+            "INSERT INTO interaction_people (interaction_id, person_id, position) VALUES (?, ?, ?)",
+            [(7, ids[2], 2), (3, ids[1], 1), (7, ids[0], 0), (3, ids[0], 0), (7, ids[3], 1)],
+        )
+    got = _as_rows(graph_feed.interaction_columns(store))
+    assert got == _joined(store)
+    assert [r[4] for r in got] == [ids[0], ids[1], ids[0], ids[3], ids[2]]
+    assert got[2][1] == 1741083630  # 2025-03-04T10:20:30 as wall clock, offset ignored
+
+
+def test_pair_reads_find_one_pairs_rows(demo_store: Store) -> None:
+    a, b = demo_store.db.execute(
+        "SELECT a, b FROM ties WHERE evidence != '[]' ORDER BY id LIMIT 1"
+    ).fetchone()
+    ties = graph_feed.pair_ties(demo_store, b, a)
+    assert ties and all((t[1], t[2]) == (a, b) for t in ties)
+    assert all(isinstance(json.loads(t[5]), list) for t in ties)
+    shared = {r[0] for r in graph_feed.shared_interactions(demo_store, a, b)}
+    both = {
+        r[0]
+        for r in demo_store.db.execute(
+            "SELECT interaction_id FROM interaction_people WHERE person_id = ?"
+            " INTERSECT SELECT interaction_id FROM interaction_people WHERE person_id = ?",
+            (a, b),
+        )
+    }
+    assert shared == both
+    for n in graph_feed.shared_notes(demo_store, a, b):
+        assert {a, b} <= {int(x) for x in n[4].split(",")}
+    jobs = graph_feed.employment_rows(demo_store, [a, b])
+    assert {j[0] for j in jobs} <= {a, b}
+
+
+def test_evidence_is_read_on_demand_even_after_the_store_closed(demo_home: Path) -> None:
+    store = Store(demo_home)
+    net = build_network(store)
+    me = net.me_id
+    assert me is not None
+    friend = max(net.graph.neighbors(me), key=lambda o: net.graph.edges[me, o]["strength"])
+    before = net.tie(me, friend)
+    store.close()
+    net._ties.clear()  # forget the cached explanation: read again from a reopened store
+    after = net.tie(me, friend)
+    assert before is not None and before.evidence
+    assert after == before
+    assert np.isclose(after.strength, net.graph.edges[me, friend]["strength"], atol=2e-6)
