@@ -67,7 +67,7 @@ def test_interaction_columns_sort_and_join_out_of_order_rows(store: Store) -> No
         db.execute(
             "INSERT INTO interactions (id, at, channel, direction) VALUES"
             " (7, '2025-03-04T10:20:30+02:00', 'meeting', 'mutual'),"
-            " (3, '2024-01-02T03:04:05', 'email', 'outbound'),"
+            " (3, '2024-01-02T03:04:05', 'fax', 'outbound'),"  # a channel the model lacks
             " (9, '2024-05-05T00:00:00', 'call', 'inbound')"  # nobody on it: dropped
         )
         # Participants stored out of (interaction, position) order.

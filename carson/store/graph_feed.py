@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from carson.models import Channel
+
 if TYPE_CHECKING:
     from carson.store.db import Store
 
@@ -55,14 +57,15 @@ def _ints(text: str | None, n: int) -> np.ndarray:
 def _columns(
     db: sqlite3.Connection, table: str, exprs: Sequence[str], params: Sequence[object] = ()
 ) -> list[np.ndarray]:
-    """Integer SQL expressions over every row of ``table``, in rowid order, as int64 arrays.
+    """Integer SQL expressions over every row of ``table``, as int64 arrays, one value per
+    row in each (the rows' order is SQLite's: callers sort by a key column they read).
 
-    Chunks are rowid ranges; each chunk's rowids come along and the chunk is re-sorted by
-    them if SQLite ever hands the rows over out of order."""
+    The expressions must not be NULL (``group_concat`` would skip the value: the count
+    check raises instead). Each chunk is a rowid range."""
     lo, hi = db.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchone()
     if lo is None:
         return [np.empty(0, dtype=np.int64) for _ in exprs]
-    cols = ", ".join(f"group_concat(ifnull({e}, 0))" for e in ("rowid", *exprs))
+    cols = ", ".join(f"group_concat({e})" for e in exprs)
     sql = f"SELECT count(*), {cols} FROM {table} WHERE rowid >= ? AND rowid < ?"
     parts: list[list[np.ndarray]] = [[] for _ in exprs]
     cur = db.cursor()
@@ -70,12 +73,17 @@ def _columns(
     for start in range(int(lo), int(hi) + 1, _CHUNK):
         row: tuple[Any, ...] = cur.execute(sql, (*params, start, start + _CHUNK)).fetchone()
         n = int(row[0])
-        rowid = _ints(row[1], n)
-        order = None if np.all(rowid[1:] > rowid[:-1]) else np.argsort(rowid, kind="stable")
         for k in range(len(exprs)):
-            col = _ints(row[2 + k], n)
-            parts[k].append(col if order is None else col[order])
+            parts[k].append(_ints(row[1 + k], n))
     return [np.concatenate(p) if len(p) > 1 else p[0] for p in parts]
+
+
+def _by(key: np.ndarray, *cols: np.ndarray) -> list[np.ndarray]:
+    """The columns ordered by ``key`` (unchanged when it is already increasing)."""
+    if key.size < 2 or bool(np.all(key[1:] > key[:-1])):
+        return [key, *cols]
+    order = np.argsort(key, kind="stable")
+    return [key[order], *(c[order] for c in cols)]
 
 
 def tie_columns(store: Store, contexts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -83,7 +91,7 @@ def tie_columns(store: Store, contexts: Sequence[str]) -> tuple[np.ndarray, np.n
     for any other value). No evidence: see :func:`pair_ties`."""
     ctx, params = _code("context", contexts, -1)
     # The CASE parameters come first in the statement, before the rowid range.
-    a, b, c = _columns(store.db, "ties", ["a", "b", ctx], params)
+    _, a, b, c = _by(*_columns(store.db, "ties", ["id", "a", "b", ctx], params))
     return a, b, c
 
 
@@ -100,7 +108,7 @@ class InteractionColumns:
     """0 mutual (or anything else), 1 outbound, 2 inbound."""
     person: np.ndarray
     channels: list[str]
-    """Distinct channels, sorted."""
+    """Channel names, sorted: the model's, or every stored one if the store has others."""
 
 
 def interaction_columns(store: Store) -> InteractionColumns:
@@ -108,12 +116,16 @@ def interaction_columns(store: Store) -> InteractionColumns:
 
     The two tables are read separately and joined in numpy (an inner join, as SQL would)."""
     db = store.db
-    channels = sorted(r[0] for r in db.execute("SELECT DISTINCT channel FROM interactions"))
-    ch, params = _code("channel", channels, 0)
+    channels = sorted(c.value for c in Channel)
+    ch, params = _code("channel", channels, -1)
     direction = "CASE direction WHEN 'outbound' THEN 1 WHEN 'inbound' THEN 2 ELSE 0 END"
-    iid, at, chan, dirn = _columns(
-        db, "interactions", ["id", _seconds("at"), ch, direction], params
+    iid, at, chan, dirn = _by(
+        *_columns(db, "interactions", ["id", _seconds("at"), ch, direction], params)
     )
+    if chan.size and int(chan.min()) < 0:  # a channel the model does not name: read them all
+        channels = sorted(r[0] for r in db.execute("SELECT DISTINCT channel FROM interactions"))
+        ch, params = _code("channel", channels, -1)
+        _, chan = _by(*_columns(db, "interactions", ["id", ch], params))
     pid_i, person, pos = _columns(
         db, "interaction_people", ["interaction_id", "person_id", "position"]
     )
@@ -124,9 +136,6 @@ def interaction_columns(store: Store) -> InteractionColumns:
             order = np.lexsort((pos, pid_i))
             pid_i, person = pid_i[order], person[order]
     del pos
-    if iid.size > 1 and not np.all(iid[1:] > iid[:-1]):  # rowid order is id order
-        order = np.argsort(iid, kind="stable")
-        iid, at, chan, dirn = iid[order], at[order], chan[order], dirn[order]
     at_row = np.minimum(np.searchsorted(iid, pid_i), max(iid.size - 1, 0))
     keep = iid[at_row] == pid_i if iid.size else np.zeros(pid_i.size, dtype=bool)
     if not keep.all():
