@@ -1,7 +1,7 @@
 """Route-query benchmark: Carson's route search vs networkx Yen, same run; graph build time.
 
     .venv/bin/python tools/bench/routes_bench.py [--sizes 5000,100000,1000000] [--yen-queries 5]
-        [--demo] [--store-sizes 5000,100000]
+        [--demo] [--store-sizes 5000,100000] [--store-baseline DIR]
 
 For each size it generates a seeded network (people in companies of skewed sizes, ~10 ties
 per person, half inside the person's company; the user has 150 extra ties), builds the
@@ -27,7 +27,10 @@ Build, three figures:
 - "CSR-only": ``Snapshot.from_edges`` on the generated edges.
 - ``--store-sizes``: ``build_network`` end to end on a real SQLite store of that size (the
   same generated network, written once with the importers' bulk inserts and kept in the
-  temp dir): what a user pays once per process. ``--demo`` also times ``load_network`` on
+  temp dir): what a user pays once per process, each run in a fresh process.
+  ``--store-baseline DIR`` (another version's ``carson`` package, e.g. ``git archive REV
+  carson | tar -x -C DIR``) interleaves that version's runs with this checkout's.
+  ``--sizes ''`` skips the in-memory benches. ``--demo`` also times ``load_network`` on
   the demo store.
 
 ``--yen-queries 0`` skips the networkx baseline (for repeated runs of the candidate).
@@ -304,15 +307,11 @@ def write_store(home: Path, data: dict[str, np.ndarray], seed: int) -> None:
         store.set_meta("anchor_date", "2026-02-02")
 
 
-def store_build(n: int, seed: int, runs: int) -> dict[str, float]:
-    """``build_network`` end to end on a real store of this size: what a user pays once per
-    process (reads, strengths, snapshot, lookups). The store is written once and kept in
-    the temp dir for later runs (``CARSON_BENCH_STORES`` to put it elsewhere)."""
+def store_home(n: int, seed: int) -> Path:
+    """The generated network of this size as a real store, written once and kept in the
+    temp dir for later runs (``CARSON_BENCH_STORES`` to put it elsewhere)."""
     import os
     import tempfile
-
-    from carson.graph.network import build_network
-    from carson.store import Store
 
     root = Path(os.environ.get("CARSON_BENCH_STORES", tempfile.gettempdir()))
     home = root / f"carson-routes-bench-{n}-{seed}"
@@ -324,19 +323,61 @@ def store_build(n: int, seed: int, runs: int) -> dict[str, float]:
         t0 = time.perf_counter()
         write_store(home, generate(n, seed), seed)
         (home / "done").write_text(f"{time.perf_counter() - t0:.0f} s to write\n")
-    times, grown = [], []
+    return home
+
+
+def store_build_once(n: int, seed: int) -> dict[str, float]:
+    """One ``build_network`` on the store in this (fresh) process: seconds and +RSS MB."""
+    from carson.graph.network import build_network
+    from carson.store import Store
+
+    home = store_home(n, seed)
+    gc.collect()
+    before = rss_mb()
+    store = Store(home, create=False)
+    t0 = time.perf_counter()
+    net = build_network(store)
+    took = time.perf_counter() - t0
+    grown = rss_mb() - before
+    store.close()
+    del net
+    return {"s": took, "mb": grown}
+
+
+def store_build(
+    n: int, seed: int, runs: int, baseline: str | None = None
+) -> dict[str, dict[str, float]]:
+    """``build_network`` end to end on a real store of this size: what a user pays once per
+    process (reads, strengths, snapshot, lookups). Each run is a fresh process; with a
+    baseline (a directory holding another version's ``carson`` package, e.g. from
+    ``git archive``), its runs interleave with the candidate's. Medians per version."""
+    import json
+    import os
+    import subprocess
+
+    store_home(n, seed)
+    versions = {"candidate": None} | ({"baseline": baseline} if baseline else {})
+    got: dict[str, list[dict[str, float]]] = {v: [] for v in versions}
     for _ in range(runs):
-        gc.collect()
-        before = rss_mb()
-        store = Store(home, create=False)
-        t0 = time.perf_counter()
-        net = build_network(store)
-        times.append(time.perf_counter() - t0)
-        grown.append(rss_mb() - before)
-        store.close()
-        del net, store
-        gc.collect()
-    return {"store_s": statistics.median(times), "store_mb": statistics.median(grown)}
+        for v, path in versions.items():
+            env = dict(os.environ)
+            if path:
+                env["PYTHONPATH"] = path
+            out = subprocess.run(
+                [sys.executable, __file__, "--store-once", str(n), "--seed", str(seed)],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            got[v].append(json.loads(out.splitlines()[-1]))
+    return {
+        v: {
+            "store_s": statistics.median(r["s"] for r in rows),
+            "store_mb": statistics.median(r["mb"] for r in rows),
+        }
+        for v, rows in got.items()
+    }
 
 
 def demo_build() -> str:
@@ -524,14 +565,26 @@ def main() -> None:
         help="also time build_network from a real SQLite store of these sizes (written once)",
     )
     ap.add_argument("--store-runs", type=int, default=3)
+    ap.add_argument(
+        "--store-baseline",
+        default=None,
+        help="directory with another version's carson package (git archive REV carson | tar"
+        " -x -C DIR): its store builds run interleaved with this checkout's",
+    )
+    ap.add_argument("--store-once", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.store_once:
+        import json
+
+        print(json.dumps(store_build_once(args.store_once, args.seed)))
+        return
     stores = []
     for n in [int(x) for x in args.store_sizes.split(",") if x]:
         print(f"building from a {n:,}-person store …", file=sys.stderr, flush=True)
-        stores.append((n, store_build(n, args.seed, args.store_runs)))
+        stores.append((n, store_build(n, args.seed, args.store_runs, args.store_baseline)))
         print(stores[-1], file=sys.stderr, flush=True)
     rows = []
-    for n in [int(s) for s in args.sizes.split(",")]:
+    for n in [int(s) for s in args.sizes.split(",") if s]:
         print(f"benchmarking {n:,} people …", file=sys.stderr, flush=True)
         row = bench(n, args.yen_queries, args.seed)
         rows.append(row)
@@ -542,11 +595,17 @@ def main() -> None:
     if args.demo:
         print(demo_build())
     if stores:
-        print(f"build_network from a real store (median of {args.store_runs}):")
-        print("| people | build from store s | +RSS MB |")
-        print("|---|---|---|")
+        print(
+            f"build_network from a real store (median of {args.store_runs}, a fresh process"
+            " each, interleaved):"
+        )
+        print("| people | version | build from store s | +RSS MB |")
+        print("|---|---|---|---|")
         for n, r in stores:
-            print(f"| {n:,} | {r['store_s']:.2f} | {r['store_mb']:.0f} |")
+            for v, m in r.items():
+                print(f"| {n:,} | {v} | {m['store_s']:.2f} | {m['store_mb']:.0f} |")
+    if not rows:
+        return
     print(
         "| people | ties | build from rows s (CPU s; rows, +MB) | CSR-only s | snapshot MB "
         "| RSS MB "
