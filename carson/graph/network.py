@@ -1,10 +1,12 @@
 """The relationship graph: a networkx model for the rest of Carson, a CSR snapshot for routing.
 
 ``load_network(store)`` builds both once per process and rebuilds when the store changes
-(its row counts or last-write marker differ). The build reads flat rows (no pydantic
-models), scores every pair at once with numpy (``_columns.score_pairs``) and packs the CSR
-snapshot; the networkx view (``Network.graph``) is made on first use, and a tie's evidence
-(``Network.tie(a, b)``) is worked out on demand by :class:`StrengthModel` and cached.
+(its row counts or last-write marker differ). The build reads integer columns
+(``carson.store.graph_feed``: no pydantic models, no evidence), scores every pair at once
+with numpy (``_columns.score_pairs``) and packs the CSR snapshot; the networkx view
+(``Network.graph``) is made on first use, and a tie's evidence (``Network.tie(a, b)``) is
+worked out on demand by :class:`StrengthModel` from that pair's rows, read by index, and
+cached.
 Nodes are person ids with ``name``, ``title``, ``company``, ``org_id``, ``is_me``,
 ``is_team``; edges carry ``strength``, ``context``, ``stale``, ``p`` (hop probability) and
 ``cost`` (``-log p``).
