@@ -1222,49 +1222,12 @@ class Store:
             rows,
         )
 
-    # ------------------------------------------- graph feed: flat rows, no models
+    # ------------------------------------------- flat rows, no models
 
     def _tuples(self, sql: str) -> list[tuple[Any, ...]]:
         cur = self.db.cursor()
         cur.row_factory = None
         return cur.execute(sql).fetchall()
-
-    def graph_people(self) -> list[tuple[int, str, int, int]]:
-        """(id, name, is_me, is_team) of everyone, for building the relationship graph."""
-        return self._tuples("SELECT id, name, is_me, is_team FROM people ORDER BY id")
-
-    def graph_employments(
-        self,
-    ) -> list[tuple[int, int, str | None, str | None, str | None, int]]:
-        """(person id, org id, title, start, end, current) of every job, in id order."""
-        return self._tuples(
-            'SELECT person_id, org_id, title, start, "end", current FROM employments ORDER BY id'
-        )
-
-    def graph_ties(self) -> list[tuple[int, int, int, str, int | None, str]]:
-        """(id, a, b, context, owner id, evidence JSON) of every tie, in id order."""
-        return self._tuples("SELECT id, a, b, context, owner_id, evidence FROM ties ORDER BY id")
-
-    def graph_interactions(self) -> list[tuple[int, int, str, str, int, int]]:
-        """(interaction id, at as Unix seconds, channel, direction, person id, position).
-
-        ``at`` keeps the stored local wall-clock time (any UTC offset is ignored), to the
-        second; rows come ordered by interaction, then position (0 is the owner).
-        """
-        return self._tuples(
-            "SELECT i.id, CAST(strftime('%s', substr(i.at, 1, 19)) AS INTEGER),"
-            " i.channel, i.direction, p.person_id, p.position"
-            " FROM interactions i JOIN interaction_people p ON p.interaction_id = i.id"
-            " ORDER BY i.id, p.position"
-        )
-
-    def graph_notes(self) -> list[tuple[int, str, str, str | None, str]]:
-        """(id, at, text, source, comma-separated person ids) of every note about 2+ people."""
-        return self._tuples(
-            "SELECT n.id, n.at, n.text, n.source, group_concat(p.person_id)"
-            " FROM notes n JOIN note_people p ON p.note_id = n.id"
-            " GROUP BY n.id HAVING count(*) >= 2 ORDER BY n.id"
-        )
 
     # ------------------------------------------- imports: flat reads, batched writes
 
