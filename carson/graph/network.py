@@ -355,16 +355,6 @@ _CACHE: dict[tuple[Path, datetime | None], tuple[tuple[object, ...], Network]] =
 _CACHE_LOCK = threading.Lock()
 
 
-def _signature(store: Store) -> tuple[object, ...]:
-    c = store.counts()
-    row = store.db.execute(
-        "SELECT (SELECT max(id) FROM ties), (SELECT max(id) FROM interactions),"
-        " (SELECT max(id) FROM employments), (SELECT max(id) FROM notes),"
-        " (SELECT total(current) FROM employments)"
-    ).fetchone()
-    return (*vars(c).values(), *row, store.get_meta("last_import"))
-
-
 def load_network(
     store: Store, *, now: datetime | None = None, weights: GraphWeights | None = None
 ) -> Network:
@@ -372,7 +362,7 @@ def load_network(
     if weights is not None:
         return build_network(store, now=now, weights=weights)
     key = (store.path.resolve(), now)
-    sig = _signature(store)
+    sig = graph_feed.signature(store)
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
         if hit is not None and hit[0] == sig:

@@ -144,23 +144,6 @@ def org_mentions(text: str, org_names: dict[str, list[int]]) -> list[int]:
     return found
 
 
-def org_note_count(store: Store, org_ids: Iterable[int]) -> tuple[int, int]:
-    """(links from notes to these organisations, highest note id): two indexed lookups.
-
-    ``note_orgs`` is keyed (note_id, org_id) and indexed by org_id, so this counts
-    without reading the notes; the highest id bounds how many notes there are.
-    """
-    wanted = sorted(set(org_ids))
-    if not wanted:
-        return 0, 0
-    marks = ",".join("?" * len(wanted))
-    about = store.db.execute(
-        f"SELECT count(*) FROM note_orgs WHERE org_id IN ({marks})", wanted
-    ).fetchone()[0]
-    bound = store.db.execute("SELECT coalesce(max(id), 0) FROM notes").fetchone()[0]
-    return int(about), int(bound)
-
-
 class _Context:
     """What indexing needs from the store, loaded once per batch."""
 

@@ -27,7 +27,6 @@ from carson.notes.index import (
     Row,
     open_index,
     org_mentions,
-    org_note_count,
     timestamp,
     where_clause,
 )
@@ -358,7 +357,7 @@ def _nearest_with_orgs(
     scored exactly. The nearest notes come from Chroma's HNSW, so a big company's best
     notes are as approximate as a plain query's (the bench prints HNSW's recall).
     """
-    about, bound = org_note_count(store, orgs)
+    about, bound = store.note_org_links(orgs)
     if about <= ORG_EXACT_MAX:
         sims = dict(index.nearest_ids(vector, k=k))
         of_orgs = index.score_orgs(store, vector, orgs)

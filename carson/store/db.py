@@ -775,6 +775,19 @@ class Store:
             )
         ]
 
+    def note_org_links(self, org_ids: Iterable[int]) -> tuple[int, int]:
+        """(links from notes to these organisations, highest note id): two indexed lookups,
+        so a company's share of the notes is known without reading them."""
+        wanted = sorted(set(org_ids))
+        if not wanted:
+            return 0, 0
+        marks = ",".join("?" * len(wanted))
+        about = self.db.execute(
+            f"SELECT count(*) FROM note_orgs WHERE org_id IN ({marks})", wanted
+        ).fetchone()[0]
+        bound = self.db.execute("SELECT coalesce(max(id), 0) FROM notes").fetchone()[0]
+        return int(about), int(bound)
+
     def note_vectors_for_orgs(
         self, org_ids: Iterable[int], embedder: str
     ) -> list[tuple[int, bytes]]:
