@@ -75,6 +75,17 @@ def test_other_roles_play_and_judge_the_referral(demo_store: Store, role: str) -
     assert names["named the referral"] and names["clear ask"]
 
 
+@pytest.mark.parametrize("role", ["target", "gatekeeper"])
+def test_a_missed_ask_to_the_target_or_gatekeeper_is_advised_as_asking_for_time(
+    demo_store: Store, role: str
+) -> None:
+    r = Rehearsal.start(demo_store, via="John Jacobs", to="Harry Smith", role=role)
+    r.reply("Hello, this is Jordan.")
+    advice = {c.name: c.advice for c in r.end().checkpoints}["clear ask"]
+    assert "20 minutes" in advice and "Harry" in advice
+    assert "introduc" not in advice.lower()  # only the connector is asked for an introduction
+
+
 def test_an_unknown_role_is_a_usage_error(demo_store: Store) -> None:
     with pytest.raises(UsageError):
         Rehearsal.start(demo_store, via="John Jacobs", role="barista")

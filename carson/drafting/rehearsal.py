@@ -372,13 +372,22 @@ class Rehearsal:
         first = "checked the relationship" if self.role == "connector" else "named the referral"
         return [first, "clear ask", "business reason", "reciprocity offered", "next step confirmed"]
 
+    def _ask_example(self, script_ask: str) -> str:
+        """The script's ask is to the connector; the target or a gatekeeper is asked for time."""
+        to = self.facts.to_first
+        if self.role == "target":
+            return f'"Would you have 20 minutes next week for a call, {to}?"'
+        if self.role == "gatekeeper":
+            return f'"Could you help me find 20 minutes on {to}\'s calendar next week?"'
+        return script_ask
+
     def end(self) -> Feedback:
         """Finish and judge the seller's lines against the script's checkpoints."""
         self.done = True
         cp = self.script.checkpoints
         f = self.facts
         advice = {
-            "clear ask": f"Ask plainly, e.g. {cp['clear ask']}",
+            "clear ask": f"Ask plainly, e.g. {self._ask_example(cp['clear ask'])}",
             "business reason": f"Give the reason in one sentence, e.g. {cp['business reason']}",
             "reciprocity offered": f"Offer something back, e.g. {cp['reciprocity offered']}",
             "next step confirmed": f"Confirm who does what next, e.g. {cp['next step confirmed']}",
