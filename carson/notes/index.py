@@ -440,26 +440,6 @@ class NotesIndex:
         sims = matrix.reshape(len(rows), -1) @ np.asarray(vector, dtype=np.float32)
         return list(zip([nid for nid, _ in rows], sims.tolist(), strict=True))
 
-    def nearest(
-        self, vector: np.ndarray, *, k: int, where: dict[str, Any] | None = None
-    ) -> list[Row]:
-        """The ``k`` notes closest to ``vector`` (cosine) among those ``where`` admits."""
-        if k <= 0:
-            return []
-        with _chroma_errors(self.path):
-            res = self.collection.query(
-                query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
-                n_results=k,
-                where=where,
-                include=["documents", "metadatas", "distances"],
-            )
-        if not res["ids"] or not res["ids"][0]:
-            return []
-        rows = self._rows(res["ids"][0], res["documents"][0], res["metadatas"][0])
-        for row, dist in zip(rows, res["distances"][0], strict=True):
-            row.similarity = 1.0 - float(dist)
-        return rows
-
     def matching(
         self,
         vector: np.ndarray,

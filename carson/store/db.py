@@ -57,6 +57,16 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def _note(row: sqlite3.Row, people: list[int]) -> Note:
+    return Note(
+        id=row["id"],
+        text=row["text"],
+        at=datetime.fromisoformat(row["at"]),
+        source=row["source"],
+        people=people,
+    )
+
+
 class Store:
     """A Carson data home's SQLite store."""
 
@@ -199,31 +209,6 @@ class Store:
         self._write_identifiers(pid, person, person.source)
         return person.model_copy(update={"id": pid})
 
-    def update_person(self, person: Person) -> Person:
-        """Overwrite a stored person's fields and identifiers."""
-        self._require_tx()
-        if person.id is None:
-            raise ValueError("update_person needs a stored person")
-        self.db.execute(
-            "UPDATE people SET name = ?, first_name = ?, last_name = ?, location = ?,"
-            " birthday = ?, tags = ?, is_me = ?, is_team = ?, source = ? WHERE id = ?",
-            (
-                person.name,
-                person.first_name,
-                person.last_name,
-                person.location,
-                _d(person.birthday),
-                json.dumps(person.tags),
-                int(person.is_me),
-                int(person.is_team),
-                person.source,
-                person.id,
-            ),
-        )
-        self.db.execute("DELETE FROM identifiers WHERE person_id = ?", (person.id,))
-        self._write_identifiers(person.id, person, person.source)
-        return person
-
     def _write_identifiers(self, pid: int, person: Person, source: str | None) -> None:
         rows = []
         for kind, field in _IDENT_KINDS:
@@ -353,12 +338,6 @@ class Store:
         ).fetchone()
         return self._org_from_row(row) if row else None
 
-    def organization_by_domain(self, domain: str) -> Organization | None:
-        row = self.db.execute(
-            "SELECT * FROM organizations WHERE domain = ? COLLATE NOCASE ORDER BY id", (domain,)
-        ).fetchone()
-        return self._org_from_row(row) if row else None
-
     def organizations(self) -> list[Organization]:
         return [
             self._org_from_row(r)
@@ -384,25 +363,6 @@ class Store:
             ),
         )
         return emp.model_copy(update={"id": int(cur.lastrowid or 0)})
-
-    def update_employment(self, emp: Employment) -> Employment:
-        self._require_tx()
-        self.db.execute(
-            "UPDATE employments SET person_id = ?, org_id = ?, title = ?, start = ?, end = ?,"
-            " current = ?, source = ?, seen = ? WHERE id = ?",
-            (
-                emp.person_id,
-                emp.org_id,
-                emp.title,
-                _d(emp.start),
-                _d(emp.end),
-                int(emp.current),
-                emp.source,
-                _d(emp.seen),
-                emp.id,
-            ),
-        )
-        return emp
 
     def employments(
         self,
@@ -476,12 +436,6 @@ class Store:
             ),
         )
         return tie.model_copy(update={"id": int(cur.lastrowid or 0)})
-
-    def set_tie_strengths(self, strengths: Iterable[tuple[int, float]]) -> None:
-        self._require_tx()
-        self.db.executemany(
-            "UPDATE ties SET strength = ? WHERE id = ?", [(s, i) for i, s in strengths]
-        )
 
     def ties(self, *, person_id: int | None = None) -> list[Tie]:
         if person_id is None:
@@ -615,34 +569,10 @@ class Store:
         people: dict[int, list[int]] = {}
         for r in self.db.execute("SELECT note_id, person_id FROM note_people ORDER BY rowid"):
             people.setdefault(r[0], []).append(r[1])
-        return [
-            Note(
-                id=r["id"],
-                text=r["text"],
-                at=datetime.fromisoformat(r["at"]),
-                source=r["source"],
-                people=people.get(r["id"], []),
-            )
-            for r in rows
-        ]
+        return [_note(r, people.get(r["id"], [])) for r in rows]
 
     def get_note(self, nid: int) -> Note | None:
-        row = self.db.execute("SELECT * FROM notes WHERE id = ?", (nid,)).fetchone()
-        if not row:
-            return None
-        people = [
-            r[0]
-            for r in self.db.execute(
-                "SELECT person_id FROM note_people WHERE note_id = ? ORDER BY rowid", (nid,)
-            )
-        ]
-        return Note(
-            id=row["id"],
-            text=row["text"],
-            at=datetime.fromisoformat(row["at"]),
-            source=row["source"],
-            people=people,
-        )
+        return self.notes_by_id([nid]).get(nid)
 
     def note_stats(self) -> tuple[int, int]:
         """(number of notes, highest note id): a cheap check that a derived index is current."""
@@ -690,16 +620,7 @@ class Store:
                 chunk,
             ):
                 people.setdefault(r[0], []).append(r[1])
-        return {
-            r["id"]: Note(
-                id=r["id"],
-                text=r["text"],
-                at=datetime.fromisoformat(r["at"]),
-                source=r["source"],
-                people=people.get(r["id"], []),
-            )
-            for r in rows
-        }
+        return {r["id"]: _note(r, people.get(r["id"], [])) for r in rows}
 
     def put_note_index_rows(
         self, embedder: str, rows: Iterable[tuple[int, bytes, Iterable[int]]]
