@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from carson.graph import build_network
 from carson.graph._columns import CONTEXTS
@@ -117,3 +118,28 @@ def test_evidence_is_read_on_demand_even_after_the_store_closed(demo_home: Path)
     assert before is not None and before.evidence
     assert after == before
     assert np.isclose(after.strength, net.graph.edges[me, friend]["strength"], atol=2e-6)
+
+
+def test_write_marker_changes_with_every_committed_write_and_only_then(store: Store) -> None:
+    from carson.models import Person
+
+    first = store.write_marker()
+    assert first != 0  # migrations give a new file its first marker
+    with store.write():
+        pid = store.add_person(Person(name="Ada Lovelace")).id
+    added = store.write_marker()
+    assert added != first
+    with store.write():  # a transaction that changes no row
+        store.get_meta("anything")
+    assert store.write_marker() == added
+    with pytest.raises(RuntimeError), store.write():
+        store.update_person_fields(pid, name="Ada King")
+        raise RuntimeError("rolled back")
+    assert store.write_marker() == added
+    # An in-place UPDATE (no new row, same counts) changes it too, seen from another
+    # connection to the same file.
+    with store.write():
+        store.update_person_fields(pid, name="Ada King")
+    other = Store(store.home)
+    assert other.write_marker() == store.write_marker() != added
+    other.close()

@@ -33,7 +33,7 @@ from carson.models import (
     Tie,
 )
 from carson.store.lock import WriterLock
-from carson.store.migrations import migrate
+from carson.store.migrations import bump_write_marker, migrate, write_marker
 
 _IDENT_KINDS = (("email", "emails"), ("phone", "phones"), ("url", "urls"))
 
@@ -127,12 +127,15 @@ class Store:
         with self._locked():
             self.db.execute("BEGIN IMMEDIATE")
             self._in_tx = True
+            changes = self.db.total_changes
             try:
                 yield self
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
             else:
+                if self.db.total_changes != changes:  # once per transaction that wrote rows
+                    bump_write_marker(self.db)
                 self.db.execute("COMMIT")
             finally:
                 self._in_tx = False
@@ -149,6 +152,12 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def write_marker(self) -> int:
+        """Changes with every committed write that changed rows (any process, any
+        connection), and only then: what derived data such as the graph's cache is keyed
+        on. O(1). See ``migrations.write_marker``."""
+        return write_marker(self.db)
 
     def integrity_check(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

@@ -7,6 +7,7 @@ transaction, so a blank file and an old file both end on the newest schema.
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -206,12 +207,38 @@ def m004_note_vectors_and_orgs(db: sqlite3.Connection) -> None:
     )
 
 
+def m005_write_marker(db: sqlite3.Connection) -> None:
+    """Nothing to change: applying it gives a file written before write markers existed its
+    first marker (``migrate`` sets a fresh one with every migration it applies)."""
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_ingest_provenance_and_merges,
     m003_employment_seen,
     m004_note_vectors_and_orgs,
+    m005_write_marker,
 ]
+
+
+def write_marker(db: sqlite3.Connection) -> int:
+    """The file's write marker: a random value every committed write changes (0: none yet).
+
+    It lives in ``PRAGMA user_version`` (four bytes of the file header, written with the
+    transaction that changes it, read in O(1), left out of dumps). Random rather than a
+    counter, so a store rebuilt or restored from a copy never repeats a marker that derived
+    data (the graph's cache) was keyed on.
+    """
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def bump_write_marker(db: sqlite3.Connection) -> None:
+    """Give the file a new write marker; call inside the write's transaction."""
+    old = write_marker(db)
+    new = old
+    while new in (old, 0):
+        new = secrets.randbits(31)
+    db.execute(f"PRAGMA user_version = {new}")
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:
@@ -231,6 +258,7 @@ def migrate(db: sqlite3.Connection) -> list[str]:
                 "INSERT INTO _migrations (name, applied_at) VALUES (?, ?)",
                 (fn.__name__, datetime.now(UTC).isoformat(timespec="seconds")),
             )
+            bump_write_marker(db)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
