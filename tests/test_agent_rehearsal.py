@@ -283,3 +283,33 @@ def test_a_model_failure_mid_call_leaves_the_call_as_it_was(
     assert conv.ask(GOOD[2]).answer == "John Jacobs: Sure. What's it about?"
     saved = Session(demo_home, "flaky").read().rehearsal
     assert saved is not None and [who for who, _ in saved["transcript"]].count("you") == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "role", "speaker"),
+    [
+        ("pretend to be Harry Smith", "target", "Harry Smith"),
+        ("rehearse the call with Harry's assistant", "gatekeeper", "Harry's assistant"),
+    ],
+)
+def test_someone_beyond_reach_is_played_as_the_person_an_intro_leads_to(
+    demo_home: Path, question: str, role: str, speaker: str
+) -> None:
+    # No routes on screen, and the seller doesn't know Harry: Carson plays Harry (or his
+    # gatekeeper) after an intro from the first hop of the best route, not Harry asked
+    # for an intro to one of his own contacts.
+    start = _ask("p", question)
+    state = start["rehearsal"]
+    assert (state["role"], state["via"], state["to"]) == (role, "John Jacobs", "Harry Smith")
+    assert state["speaker"] == speaker
+    assert "John Jacobs made the intro" in start["answer"]
+
+
+def test_a_direct_contact_is_still_the_connector_and_cannot_be_a_target_of_an_intro(
+    demo_home: Path,
+) -> None:
+    state = _ask("c", "role-play John Jacobs for me")["rehearsal"]
+    assert (state["role"], state["via"], state["to"]) == ("connector", "John Jacobs", "Harry Smith")
+    result = runner.invoke(app, ["ask", "rehearse with John Jacobs as the target"])
+    assert "You know John Jacobs directly" in result.output
+    assert 'rehearse the call with John Jacobs"' in result.output

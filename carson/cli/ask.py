@@ -13,6 +13,7 @@ latest line) while it runs, and ``feedback`` on the turn that ends it.
 
 from __future__ import annotations
 
+import shlex
 import sys
 
 import typer
@@ -54,11 +55,14 @@ def ask(
 
         result = conv.ask(question, on_token=on_token if stream and not json_out else None)
     if result.rehearsal is not None and session is None:
-        via = result.rehearsal["via"]
+        r = result.rehearsal
+        flags = f"--via {shlex.quote(r['via'])}"
+        if r.get("role", "connector") != "connector":
+            flags += f" --to {shlex.quote(r['to'])} --role {r['role']}"
         hint = (
             "A rehearsal carries on only in a saved conversation: "
-            f'carson ask -s call "rehearse the call with {via}", then your lines; '
-            f'or carson rehearse --via "{via}".'
+            f"carson ask -s call {shlex.quote(question)}, then your lines; "
+            f"or carson rehearse {flags}."
         )
         result.notice = f"{result.notice} {hint}" if result.notice else hint
     if json_out:

@@ -122,6 +122,41 @@ NEXT_STEP = (
 )
 
 
+def _connector_to(ctx: ToolContext, name: str) -> str:
+    """The first hop of the best route to ``name``: who made the intro in the practice call."""
+    from carson.graph import how_do_i_know
+
+    person = ctx.resolver.person(name)
+    routes = how_do_i_know(ctx.store, person.name, k=1)
+    if not routes:
+        raise ToolError(
+            f"There is no route to {person.name} in your network, so nobody made the intro.",
+            f'Name the connector: "rehearse the call with {person.name}, John made the intro".',
+        )
+    if len(routes[0].hops) < 3:
+        raise ToolError(
+            f"You know {person.name} directly: there is no intro to rehearse.",
+            f'Rehearse asking them yourself: "rehearse the call with {person.name}".',
+        )
+    return routes[0].hops[1].name
+
+
+def _persona(ctx: ToolContext, name: str) -> tuple[str, str | None, str]:
+    """(via, to, role) for "rehearse the call with NAME" with no routes on screen.
+
+    Someone the seller knows is the connector of the practice call. Someone they would be
+    introduced to ("pretend to be Harry Smith", Harry two hops away) is the target, and
+    the first hop of the best route to them is the connector who made the intro.
+    """
+    from carson.graph import how_do_i_know
+
+    person = ctx.resolver.person(name)
+    routes = how_do_i_know(ctx.store, person.name, k=1)
+    if routes and len(routes[0].hops) >= 3:
+        return routes[0].hops[1].name, person.name, "target"
+    return person.name, None, "connector"
+
+
 @tool("rehearse", RehearseArgs)
 def rehearse(ctx: ToolContext, args: RehearseArgs) -> RehearseResult:
     """Start a call rehearsal: Carson plays the connector, the target or a gatekeeper,
@@ -136,11 +171,16 @@ def rehearse(ctx: ToolContext, args: RehearseArgs) -> RehearseResult:
         if len(route.hops) >= 3:
             via = via or route.hops[1].name
             to = route.hops[-1].name
+    role = args.role
+    if not via and to and role != "connector":
+        via = _connector_to(ctx, to)
     if not via:
         raise ToolError(
             "Whom should I play?", 'Name the connector, e.g. "rehearse the call with John".'
         )
-    r = drafting.Rehearsal.start(ctx.store, via=via, role=args.role, to=to)
+    if role == "connector" and not to and not ctx.recent_routes:
+        via, to, role = _persona(ctx, via)
+    r = drafting.Rehearsal.start(ctx.store, via=via, role=role, to=to)
     result = RehearseResult(
         role=r.role,
         via=r.facts.via.name,

@@ -117,8 +117,13 @@ def _draft(r: dict[str, Any]) -> str:
 
 
 def _rehearse(r: dict[str, Any]) -> str:
+    who = {
+        "target": f"I'll play {r['speaker']}, whom you want to meet; {r['via']} made the intro.",
+        "gatekeeper": f"I'll play {r['speaker']}, who guards {r['to']}'s calendar; "
+        f"{r['via']} made the intro.",
+    }.get(r["role"], f"I'll play {r['speaker']} (connector); you're asking about {r['to']}.")
     return (
-        f"Rehearsal: I'll play {r['speaker']} ({r['role']}); you're asking about {r['to']}.\n"
+        f"Rehearsal: {who}\n"
         f'{r["speaker"]}: "{r["opening"]}"\n'
         f"I'll check for: {', '.join(r.get('checkpoints', []))}.\n{r.get('next_step', '')}"
     ).strip()

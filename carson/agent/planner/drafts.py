@@ -123,6 +123,10 @@ class IntroSteps(LookupSteps):
             via, _to = self._roles(text, spans, ctx)
         else:
             via = next((s.name for s in people if self._connector_of(text, s, ctx)), None)
+            # With no routes on screen, the persona is named: "rehearse with Harry's assistant".
+            to = next((s.name for s in people if s.name != via), None)
+            if to and not ctx.targets():
+                args["to"] = to
         if via:
             args["via"] = via
         return args
