@@ -171,7 +171,7 @@ def rehearse(ctx: ToolContext, args: RehearseArgs) -> RehearseResult:
         if len(route.hops) >= 3:
             via = via or route.hops[1].name
             to = route.hops[-1].name
-    role = args.role
+    role: str = args.role
     if not via and to and role != "connector":
         via = _connector_to(ctx, to)
     if not via:
