@@ -65,18 +65,74 @@ def test_small_batches_give_the_same_store(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_a_person_twice_in_one_file_is_one_person(store: Store, tmp_path: Path) -> None:
+    """The last row wins, the earlier one is reported, and a re-import changes nothing."""
     path = tmp_path / "c.csv"
     path.write_text(
-        "Notes:\n\n" + HEADER + "Ana,Silva,https://www.linkedin.com/in/ana,,Acme,CTO,01 Feb 2024\n"
-        "Ana,Silva,https://www.linkedin.com/in/ana,ana@acme.example,Acme,CEO,01 Feb 2024\n",
+        "Notes:\n\n"
+        + HEADER
+        + "Ana,Silva,https://www.linkedin.com/in/ana,ana@acme.example,Acme,CTO,"
+        "01 Feb 2024\nBo,Li,https://www.linkedin.com/in/bo,,Beta,Eng,01 Feb 2024\n"
+        "Ana,Silva,https://www.linkedin.com/in/ana,,Acme,CEO,03 Feb 2024\n",
         encoding="utf-8",
     )
     report = import_path(store, path, index_notes=False)
     [ana] = store.people_named("Ana Silva")
-    assert ana.emails == ["ana@acme.example"]
+    assert ana.emails == ["ana@acme.example"]  # only the earlier row had it
     [job] = store.employments(person_id=ana.id)
     assert job.title == "CEO" and job.current
-    assert (report.created, report.updated, report.merged) == (1, 1, 0)
+    [tie] = [t for t in store.ties(person_id=ana.id) if not t.owner_id or t.b == ana.id]
+    assert [e.text for e in tie.evidence] == ["Connected on LinkedIn on 03 Feb 2024"]
+    assert (report.created, report.updated, report.merged, report.skipped) == (2, 0, 0, 1)
+    [dup] = report.problems
+    assert dup.line == 4 and "line 6" in dup.reason and "profile URL" in dup.reason
+    before = _snapshot(store)
+    for _ in range(2):
+        again = import_path(store, path, index_notes=False)
+        assert (again.created, again.updated, again.merged) == (0, 0, 0)
+        assert again.unchanged == 2 and [p.line for p in again.problems] == [4]
+        assert _snapshot(store) == before
+
+
+def test_a_person_twice_at_two_companies_moves_once(store: Store, tmp_path: Path) -> None:
+    """Two companies for one profile in one file: the later row is where they work."""
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "Notes:\n\n" + HEADER + "Ana,Silva,https://www.linkedin.com/in/ana,,Beta,VP,01 Feb 2024\n"
+        "Ana,Silva,https://www.linkedin.com/in/ana,,Acme,CEO,01 Feb 2024\n",
+        encoding="utf-8",
+    )
+    first = import_path(store, path, index_notes=False)
+    [ana] = store.people_named("Ana Silva")
+    [job] = store.employments(person_id=ana.id)
+    assert (job.title, job.current) == ("CEO", True)
+    assert store.get_organization(job.org_id).name == "Acme"  # type: ignore[union-attr]
+    assert (first.created, first.updated, first.skipped) == (1, 0, 1)
+    before = _snapshot(store)
+    again = import_path(store, path, index_notes=False)
+    assert (again.created, again.updated, again.merged) == (0, 0, 0)
+    assert _snapshot(store) == before
+
+
+def test_the_same_name_at_the_same_company_without_profiles_is_folded(
+    store: Store, tmp_path: Path
+) -> None:
+    """Rows the importer would match by name + company fold too; differing profiles don't."""
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "Notes:\n\n" + HEADER + "Ana,Silva,,,Acme,CTO,01 Feb 2024\n"
+        "Ana,Silva,,,Acme,CEO,01 Feb 2024\n"
+        "Priya,Shah,https://www.linkedin.com/in/p1,,Acme,PM,01 Feb 2024\n"
+        "Priya,Shah,https://www.linkedin.com/in/p2,,Acme,QA,01 Feb 2024\n",
+        encoding="utf-8",
+    )
+    first = import_path(store, path, index_notes=False)
+    assert (first.created, first.skipped) == (3, 1)
+    assert "same name and company" in first.problems[0].reason
+    [ana] = store.people_named("Ana Silva")
+    assert [j.title for j in store.employments(person_id=ana.id)] == ["CEO"]
+    assert len(store.people_named("Priya Shah")) == 2
+    again = import_path(store, path, index_notes=False)
+    assert (again.created, again.updated, again.merged) == (0, 0, 0)
 
 
 def test_an_import_stopped_half_way_leaves_the_store_as_it_was(
@@ -119,3 +175,26 @@ def test_an_import_gets_a_larger_page_cache_and_gives_it_back(store: Store, tmp_
     with pytest.raises(KeyboardInterrupt), store.large_cache(8):
         raise KeyboardInterrupt  # an interrupted import gives it back too
     assert store.db.execute("PRAGMA cache_size").fetchone()[0] == before
+
+
+def test_a_card_twice_in_one_vcard_file_is_folded(store: Store, tmp_path: Path) -> None:
+    """Phones export one contact as two cards (the same email, the company on one of them)."""
+    path = tmp_path / "contacts.vcf"
+    card = "BEGIN:VCARD\r\nVERSION:2.1\r\nFN:{fn}\r\nEMAIL:ann@example.org\r\n{extra}END:VCARD\r\n"
+    path.write_text(
+        card.format(fn="Ann Lee", extra="ORG:Acme\r\nTITLE:CFO\r\n")
+        + card.format(fn="Ann Lee", extra="ORG:Beta\r\nTITLE:CEO\r\nTEL:+1 415 555 0100\r\n")
+        + card.format(fn="ann@example.org", extra=""),
+        encoding="utf-8",
+    )
+    first = import_path(store, path, index_notes=False)
+    assert (first.created, first.skipped) == (1, 2)
+    assert all("same email" in p.reason for p in first.problems)
+    [ann] = store.people_named("Ann Lee")
+    assert ann.phones == ["+14155550100"]
+    [job] = store.employments(person_id=ann.id)
+    assert (store.get_organization(job.org_id).name, job.title) == ("Beta", "CEO")  # type: ignore[union-attr]
+    before = _snapshot(store)
+    again = import_path(store, path, index_notes=False)
+    assert (again.created, again.updated, again.merged) == (0, 0, 0)
+    assert _snapshot(store) == before

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from carson.errors import CarsonError, ImportFormatError, UnknownPersonError
 from carson.ingest import _text, detect
+from carson.ingest._repeats import merge_repeats
 from carson.ingest.apply import Importer
 from carson.ingest.records import (
     ContactRecord,
@@ -108,7 +109,7 @@ def _sources(
         from carson.ingest import linkedin
 
         for label, records in linkedin.parse_zip(path):
-            yield label, records, 0
+            yield label, iter(merge_repeats(records, label)), 0
         return
     if kind == "mbox":
         from carson.ingest import mbox
@@ -137,7 +138,8 @@ def _sources(
     parse: Callable[[str, str], Iterator[Record]] = getattr(
         import_module(f"carson.ingest.{module}"), name
     )
-    yield path.name, parse(text, path.name), text.count("\n") + 1
+    merged = merge_repeats(parse(text, path.name), path.name)
+    yield path.name, iter(merged), text.count("\n") + 1
 
 
 def import_path(
