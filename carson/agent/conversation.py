@@ -124,7 +124,7 @@ class Conversation:
         started: Rehearsal | None = next((s for s in reversed(sessions) if s is not None), None)
         extra = ""
         if started is not None:
-            started.brain = self._persona_brain()
+            started.brain = self.persona_brain()
             self.rehearsal = started
             if started.opening not in result.answer:
                 extra += f'\n\n{started.speaker}: "{started.opening}"'
@@ -167,7 +167,7 @@ class Conversation:
 
     # -------------------------------------------------------------- rehearsal
 
-    def _persona_brain(self) -> Any:
+    def persona_brain(self) -> Any:
         """The model that speaks for the persona, or None for the offline persona files."""
         if self.kind == "offline":
             return None
@@ -194,7 +194,7 @@ class Conversation:
 
         try:
             state = RehearsalState.model_validate(data)
-            self.rehearsal = Rehearsal.resume(self.store, state, brain=self._persona_brain())
+            self.rehearsal = Rehearsal.resume(self.store, state, brain=self.persona_brain())
         except (ValidationError, CarsonError) as exc:
             reason = exc.message if isinstance(exc, CarsonError) else "its saved state is damaged"
             self._notice = f"The rehearsal saved in this session was dropped: {reason}"

@@ -9,7 +9,7 @@ sees the routes a card showed.
 from __future__ import annotations
 
 from itertools import count
-from typing import Any
+from typing import Any, cast
 
 from carson.config import Settings
 from carson.errors import CarsonError
@@ -102,15 +102,17 @@ class AgentEngine:
             raise ToolFailed(str(result.get("error") or run.error), hint)
         return run.value
 
-    def rehearsal(self, *, via: str, to: str | None, role: str) -> RehearsalSession:
-        from carson.drafting import Rehearsal
-
-        # A rehearsal the agent just started: the rehearsal screen drives it from here,
-        # so the chat's next question goes to the agent, not to the persona.
+    def rehearsal(self, result: Any) -> RehearsalSession:
+        # The rehearse tool started the call (from a question or a command); the rehearsal
+        # screen drives it from here, so the conversation stops routing messages to it
+        # and the chat's next question goes to the agent, not to the persona.
         taken = self.conv.take_rehearsal()
-        if taken is not None and (taken.role, taken.facts.via.name) == (role, via):
-            return taken
-        return Rehearsal.start(self.store, via=via, to=to, role=role)
+        session = getattr(result, "session", None) or taken
+        if session is None:
+            raise CarsonError("The rehearsal did not start.", "Try /rehearse again.")
+        if session.brain is None:  # started by a command: the model speaks for the persona too
+            session.brain = self.conv.persona_brain()
+        return cast(RehearsalSession, session)
 
 
 def make_engine(settings: Settings, store: Store) -> AgentEngine:

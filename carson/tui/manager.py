@@ -120,7 +120,9 @@ class Engine(Protocol):
 
     def set_model(self, model: str) -> str: ...
 
-    def rehearsal(self, *, via: str, to: str | None, role: str) -> RehearsalSession: ...
+    def rehearsal(self, result: Any) -> RehearsalSession:
+        """The practice call a ``rehearse`` tool result started, for the rehearsal screen."""
+        ...
 
 
 @dataclass
@@ -243,12 +245,10 @@ class ChatManager:
                     reply.routes = routes
             elif name in ("draft_intro_email", "draft_phone_script"):
                 reply.draft = draft_of(result) or reply.draft
-            elif name == "rehearse" and result is not None:
-                via, to, role = (_field(result, k) for k in ("via", "to", "role"))
-                if via:
-                    session = self.engine.rehearsal(via=via, to=to, role=role or "connector")
-                    self.rehearsal = session
-                    reply.rehearsal = RehearsalTurn(session.speaker, session.opening)
+            elif name == "rehearse" and result is not None and call.get("ok", True):
+                session = self.engine.rehearsal(result)
+                self.rehearsal = session
+                reply.rehearsal = RehearsalTurn(session.speaker, session.opening)
 
     def _command(self, text: str, *, on_tool: ToolFn | None) -> Reply:
         name, _, rest = text.partition(" ")

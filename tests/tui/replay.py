@@ -58,7 +58,7 @@ class ReplayEngine:
     def set_model(self, model: str) -> str:
         raise UsageError("The replay has one brain.")
 
-    def rehearsal(self, *, via: str, to: str | None, role: str) -> ReplaySession:
+    def rehearsal(self, result: Any) -> ReplaySession:
         return ReplaySession(self.data["rehearsal"])
 
 
