@@ -147,6 +147,25 @@ async def test_three_turn_rehearsal_ends_with_feedback_quoting_the_seller(
         assert f'you said "{met[0].quote}"' in str(panel.render())
 
 
+async def test_a_rehearsal_asked_for_in_words_opens_the_screen_with_that_persona(
+    demo_home: Path,
+) -> None:
+    # The agent's rehearse tool starts the call; the screen takes that very call over, and
+    # the chat's next question goes back to the agent, not to the persona.
+    app = app_on(demo_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await say(app, pilot, "pretend to be Harry Smith")
+        screen = app.screen
+        assert isinstance(screen, RehearsalScreen)
+        assert screen.opening.speaker == "Harry Smith"
+        assert app.manager.rehearsal is not None and app.manager.rehearsal.role == "target"
+        engine = app.manager.engine
+        assert engine.conv.rehearsal is None, "the conversation handed the call to the screen"
+        await say(app, pilot, "Hi Harry, John suggested I call. I'd value 20 minutes.")
+        assert len([m for m in screen.query(CarsonMessage) if m.border_title]) == 2
+
+
 async def test_poor_rehearsal_gets_advice_not_praise(demo_home: Path) -> None:
     app = app_on(demo_home)
     async with app.run_test(size=SIZE) as pilot:
@@ -158,7 +177,12 @@ async def test_poor_rehearsal_gets_advice_not_praise(demo_home: Path) -> None:
         await pilot.press("ctrl+e")
         fb = app.screen.query_one(FeedbackPanel).feedback
         assert not any(c.met for c in fb.checkpoints[1:])
-        assert "✗ clear ask" in str(app.screen.query_one(FeedbackPanel).render())
+        shown = str(app.screen.query_one(FeedbackPanel).render())
+        assert "✗ clear ask" in shown
+        # a missed checkpoint quotes the line where it belonged, as `carson rehearse` does
+        missed = [c for c in fb.checkpoints if not c.met and c.said]
+        assert missed and all(c.said == "hey" for c in missed)
+        assert f'✗ {missed[0].name}: you said "hey"' in shown
 
 
 async def test_unknown_company_gets_did_you_mean(demo_home: Path) -> None:

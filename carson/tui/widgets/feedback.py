@@ -33,6 +33,15 @@ def feedback_content(fb: Feedback) -> Content:
                     quote=clean(c.quote),
                 )
             )
+        elif c.said:  # the line where it should have happened, then what to say instead
+            parts.append(
+                Content.from_markup(
+                    '[b $text-error]✗[/] [b]$name[/b]: you said "$said"\n    $advice',
+                    name=c.name,
+                    said=clean(c.said),
+                    advice=clean(c.advice),
+                )
+            )
         else:
             parts.append(
                 Content.from_markup(
