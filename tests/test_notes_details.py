@@ -90,3 +90,19 @@ def test_json_shape(store: Store, harry) -> None:
     h, _, _ = harry
     data = personal_details(store, h, now=NOW, limit=1)[0].to_json()
     assert set(data) == {"text", "kind", "date", "note_id", "source", "cue"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Her team dreads running two payrolls through Q3", DetailKind.pain),
+        ("Harry says the close keeps running late this quarter", DetailKind.pain),
+        ("Harry has taken up running before work, 5 miles a day", DetailKind.hobby),
+    ],
+)
+def test_running_is_a_hobby_only_as_the_sport(store: Store, text: str, kind: DetailKind) -> None:
+    with store.write():
+        h = store.add_person(Person(name="Harry Smith")).id or 0
+        store.add_note(Note(text=text, at=datetime(2025, 5, 1), people=[h]))
+    [detail] = personal_details(store, h, now=NOW)
+    assert detail.kind == kind

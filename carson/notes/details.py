@@ -67,7 +67,9 @@ _CUES: dict[DetailKind, list[str]] = {
         r"(?:half[- ])?marathons?",
         r"triathlon",
         r"ironman",
-        r"running",
+        # the sport, not "running two payrolls" or "running late"
+        r"running(?!\s+(?:a|an|the|two|three|four|several|multiple|both|our|their|his|her|its|"
+        r"payrolls?|late|behind|low|out|over|short|into)\b)",
         r"runner",
         r"5k",
         r"10k",
@@ -135,7 +137,7 @@ _CUES: dict[DetailKind, list[str]] = {
         r"board meeting",
     ],
     DetailKind.pain: [
-        r"payroll",
+        r"payrolls?",
         r"problems?",
         r"issues?",
         r"pain(?:ful)?",
@@ -145,7 +147,7 @@ _CUES: dict[DetailKind, list[str]] = {
         r"headaches?",
         r"broken",
         r"errors?",
-        r"runs? late",
+        r"(?:runs?|running) (?:late|behind)",
         r"delays?",
         r"delayed",
         r"churn",
