@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,6 +32,29 @@ class SearchNotesResult(BaseModel):
     query: str
     person: str | None = None
     results: list[NoteLine]
+    fallback: Literal["details", "latest"] | None = None
+    """Set when no note matched the query about ``person``: ``details`` are the personal
+    details of the kind asked about ("family"), ``latest`` their most recent notes."""
+    kinds: list[str] = Field(default_factory=list)
+    """With ``fallback="details"``: the kinds of detail the query asked about."""
+
+
+_KIND_WORDS: dict[str, re.Pattern[str]] = {
+    kind: re.compile(rf"\b({words})\b", re.I)
+    for kind, words in {
+        "family": r"famil(y|ies)|kids?|child(ren)?|wife|husband|spouse|partner|daughters?|"
+        r"sons?|married|marriage|parents|baby",
+        "hobby": r"hobb(y|ies)|interests?|sports?|passions?|free time|weekends?|for fun",
+        "event": r"events?|news|milestones?|trips?|travels?|vacations?|holidays?|moves?",
+        "pain": r"pains?|problems?|challenges?|issues?|frustrations?|struggles?|headaches?|"
+        r"pain points?",
+    }.items()
+}
+
+
+def detail_kinds(query: str) -> list[str]:
+    """The kinds of personal detail a query asks about: "his family" → ["family"]."""
+    return [kind for kind, rx in _KIND_WORDS.items() if rx.search(query)]
 
 
 @tool("search_notes", SearchNotesArgs)
@@ -46,6 +71,8 @@ def search_notes(ctx: ToolContext, args: SearchNotesArgs) -> SearchNotesResult:
         settings=ctx.settings,
         resolver=ctx.resolver,
     )
+    if not hits and person is not None:
+        return _about_person(ctx, args.query, person, args.k)
     return SearchNotesResult(
         query=args.query,
         person=person,
@@ -58,6 +85,63 @@ def search_notes(ctx: ToolContext, args: SearchNotesArgs) -> SearchNotesResult:
                 score=round(h.score, 3),
             )
             for h in hits
+        ],
+    )
+
+
+def _about_person(ctx: ToolContext, query: str, person: str, k: int) -> SearchNotesResult:
+    """Nothing about ``person`` matched ``query`` closely: what the notes do say about them.
+
+    "What do I know about John's family?" matches no note by meaning when the note says
+    "His wife is Dana", so the details of the kind asked about come back instead (from all
+    of the person's notes, however old); a question with no such kind gets their latest
+    notes.
+    """
+    from carson.notes.details import DetailKind, personal_details
+
+    found = ctx.resolver.person(person)
+    assert found.id is not None
+    kinds = detail_kinds(query)
+    if kinds:
+        details = personal_details(
+            ctx.store,
+            found.id,
+            limit=k,
+            kinds={DetailKind(kind) for kind in kinds},
+            max_age_days=100 * 366,
+        )
+        if details:
+            return SearchNotesResult(
+                query=query,
+                person=person,
+                fallback="details",
+                kinds=kinds,
+                results=[
+                    NoteLine(
+                        id=d.note_id,
+                        text=d.text,
+                        people=[person],
+                        date=datetime.combine(d.date, datetime.min.time()),
+                        score=0.0,
+                    )
+                    for d in details
+                ],
+            )
+    names = dict(ctx.store.person_names())
+    latest = ctx.store.notes(person_id=found.id)[:k]
+    return SearchNotesResult(
+        query=query,
+        person=person,
+        fallback="latest" if latest else None,
+        results=[
+            NoteLine(
+                id=n.id or 0,
+                text=n.text,
+                people=[names.get(pid, "?") for pid in n.people],
+                date=n.at,
+                score=0.0,
+            )
+            for n in latest
         ],
     )
 

@@ -34,6 +34,15 @@ class InteractionLine(BaseModel):
     with_people: list[str] = Field(default_factory=list)
 
 
+class DetailLine(BaseModel):
+    kind: str
+    """family, hobby, event or pain."""
+    text: str
+    """Untrusted: quoted from a note."""
+    date: date
+    note_id: int
+
+
 class ProfileResult(BaseModel):
     id: int
     name: str
@@ -48,6 +57,8 @@ class ProfileResult(BaseModel):
     you: TieLine | None = None
     """How the user knows them directly, if at all."""
     last_interactions: list[InteractionLine] = Field(default_factory=list)
+    details: list[DetailLine] = Field(default_factory=list)
+    """Recent personal details from the notes (family, hobbies, events, pains), best first."""
 
 
 @tool("person_profile", PersonArgs)
@@ -55,6 +66,7 @@ def person_profile(ctx: ToolContext, args: PersonArgs) -> ProfileResult:
     """Who a person is: current title and company, job history, strongest ties with
     evidence, and the last interactions with them."""
     from carson.graph import load_network
+    from carson.notes.details import personal_details
 
     store = ctx.store
     person = ctx.resolver.person(args.person)
@@ -105,6 +117,10 @@ def person_profile(ctx: ToolContext, args: PersonArgs) -> ProfileResult:
         )
         for i in store.interactions(person_id=person.id, limit=5)
     ]
+    details = [
+        DetailLine(kind=d.kind.value, text=d.text, date=d.date, note_id=d.note_id)
+        for d in personal_details(store, person.id, limit=4)
+    ]
     return ProfileResult(
         id=person.id,
         name=person.name,
@@ -117,4 +133,5 @@ def person_profile(ctx: ToolContext, args: PersonArgs) -> ProfileResult:
         ties=ties[:8],
         you=you,
         last_interactions=last,
+        details=details,
     )

@@ -207,6 +207,8 @@ class LookupSteps:
         rest = re.sub(r"'s\b", " ", rest)
         rest = self._NOTE_FILLER.sub(" ", rest)
         query = " ".join(re.sub(r"[^\w\s'-]", " ", rest).split())
+        # "Harry and golf" leaves "and golf": a joining word is not something to look for
+        query = re.sub(r"^(?:(?:and|or|with|about|re|on|regarding)\s+)+", "", query, flags=re.I)
         orgs = [s.name for s in spans if s.kind == "org" and s.name]
         if orgs:
             query = " ".join([query, *orgs]).strip()

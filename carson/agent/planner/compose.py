@@ -78,6 +78,10 @@ def _profile(r: dict[str, Any]) -> str:
     if last:
         it = last[0]
         lines.append(f"Last interaction: {it['channel']} on {str(it['at'])[:10]}")
+    details = r.get("details") or []
+    if details:
+        lines.append("From your notes:")
+        lines += [f"- {d['kind']}: {d['text']} ({str(d['date'])[:10]})" for d in details]
     return "\n".join(lines)
 
 
@@ -86,7 +90,12 @@ def _notes(r: dict[str, Any]) -> str:
     about = f" about {r['person']}" if r.get("person") else ""
     if not res:
         return f'No notes{about} match "{r.get("query")}".'
-    lines = [f'Notes{about} matching "{r.get("query")}":']
+    if r.get("fallback") == "details":
+        lines = [f"What your notes say about {r['person']}'s {' and '.join(r['kinds'])}:"]
+    elif r.get("fallback") == "latest":
+        lines = [f'No note about {r["person"]} matches "{r.get("query")}"; the latest ones:']
+    else:
+        lines = [f'Notes{about} matching "{r.get("query")}":']
     for n in res:
         who = f" ({', '.join(n['people'])})" if n.get("people") else ""
         lines.append(f"- {str(n['date'])[:10]}{who}: {n['text']}")
