@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +20,7 @@ from carson.graph.weights import GraphWeights
 from carson.models import TieContext
 
 if TYPE_CHECKING:
+    from carson.graph._tables import JobColumns
     from carson.store.graph_feed import InteractionColumns
 
 CONTEXTS: list[str] = [c.value for c in TieContext]
@@ -64,11 +64,11 @@ class Signals:
         cls,
         ties: tuple[np.ndarray, np.ndarray, np.ndarray],
         interactions: InteractionColumns,
-        jobs: Sequence[tuple[int, int, str | None, str | None, str | None, int]],
+        jobs: JobColumns,
         note_people: Sequence[Sequence[int]],
     ) -> Signals:
         """From the ``carson.store.graph_feed`` reads: tie columns (a, b, index into
-        :data:`CONTEXTS`), interaction columns, employment rows and note people."""
+        :data:`CONTEXTS`), interaction columns, the jobs as columns and note people."""
         i64 = np.int64
         na: list[int] = []
         nb: list[int] = []
@@ -92,19 +92,15 @@ class Signals:
             it_channel=it.channel,
             it_dir=it.direction,
             it_pid=it.person,
-            emp_person=np.array(_column(jobs, 0), dtype=i64),
-            emp_org=np.array(_column(jobs, 1), dtype=i64),
-            emp_start=np.array(_column(jobs, 3), dtype="datetime64[D]"),
-            emp_end=np.array(_column(jobs, 4), dtype="datetime64[D]"),
-            emp_current=np.array(_column(jobs, 5), dtype=bool),
+            emp_person=jobs.person,
+            emp_org=jobs.org,
+            emp_start=jobs.start,
+            emp_end=jobs.end,
+            emp_current=jobs.current,
             note_a=np.array(na, dtype=i64),
             note_b=np.array(nb, dtype=i64),
             channels=it.channels or ["email"],
         )
-
-
-def _column(rows: Sequence[Sequence[Any]], k: int) -> list[Any]:
-    return list(map(itemgetter(k), rows))
 
 
 @dataclass

@@ -1,7 +1,10 @@
 """The relationship graph: a networkx model for the rest of Carson, a CSR snapshot for routing.
 
-``load_network(store)`` builds both once per process and rebuilds when the store changes
-(its row counts or last-write marker differ). The build reads integer columns
+``load_network(store)`` builds both once per process, and again after the store's write
+marker changes (every committed write changes it); it saves the columns it built under
+``<home>/cache/graph/`` and the next process loads them in a fraction of the build's time
+(``_cache``). People, jobs and titles are columns too (``_tables``), read through mapping
+views. The build reads integer columns
 (``carson.store.graph_feed``: no pydantic models, no evidence), scores every pair at once
 with numpy (``_columns.score_pairs``) and packs the CSR snapshot; the networkx view
 (``Network.graph``) is made on first use, and a tie's evidence (``Network.tie(a, b)``) is
@@ -14,21 +17,32 @@ Nodes are person ids with ``name``, ``title``, ``company``, ``org_id``, ``is_me`
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
 import sqlite3
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import numpy as np
 
+from carson.graph import _cache
 from carson.graph._columns import CONTEXTS, Scored, Signals, score_pairs
 from carson.graph._search import Router, Snapshot
+from carson.graph._tables import (
+    FormerView,
+    JobColumns,
+    PeopleView,
+    StaffView,
+    Tables,
+    TitlesView,
+)
 from carson.graph.strength import StrengthModel, TieInfo, pair
 from carson.graph.weights import GraphWeights
 from carson.models import Employment, Evidence, Note, Organization, Tie, TieContext
@@ -77,16 +91,21 @@ class Network:
     weights: GraphWeights
     me_id: int | None
     team_ids: list[int]
-    people: dict[int, PersonInfo]
+    people: Mapping[int, PersonInfo]
+    """Person id → who they are (a view over ``tables``: made on access)."""
     orgs: dict[int, Organization]
-    staff: dict[int, list[int]]
+    staff: Mapping[int, list[int]]
     """Organisation id → ids of people who work there now."""
-    former: dict[int, list[tuple[int, date | None]]]
+    former: Mapping[int, list[tuple[int, date | None]]]
     """Organisation id → (person id, end date) of people who used to work there."""
-    titles: dict[tuple[int, int], str | None] = field(default_factory=dict)
+    titles: Mapping[tuple[int, int], str | None]
     """(person id, org id) → their title there (current or last)."""
-    pairs: Scored | None = None
+    pairs: Scored
     """Every tie as columns (strength, strongest context, stale), sorted by pair."""
+    tables: Tables
+    """The columns behind ``people``, ``staff``, ``former`` and ``titles``."""
+    from_cache: bool = False
+    """Loaded from the on-disk cache rather than built from the store."""
     _explainer: _Explainer | None = None
     _router: Router | None = None
     _graph: nx.Graph | None = None
@@ -129,7 +148,7 @@ class Network:
             for pid, i in self.people.items()
         )
         sc = self.pairs
-        if sc is None or sc.a.size == 0:
+        if sc.a.size == 0:
             return g
         w = self.weights
         p = w.hop_p_min + (w.hop_p_max - w.hop_p_min) * sc.strength
@@ -154,7 +173,7 @@ class Network:
         hit = self._ties.get(key)
         if hit is not None:
             return hit
-        if self.pairs is None or self.pairs.find(a, b) < 0 or self._explainer is None:
+        if self.pairs.find(a, b) < 0 or self._explainer is None:
             return None
         info = self._explainer.explain(key)
         self._ties[key] = info
@@ -234,7 +253,8 @@ class _Explainer:
 
 
 def resolve_now(store: Store, now: datetime | None = None) -> datetime:
-    """The moment strengths are computed at: explicit, else the store's anchor, else now."""
+    """The moment strengths are computed at: explicit, else the store's anchor, else the
+    start of today (so a build, and its cache, hold for the day)."""
     if now is not None:
         return now
     for key in ("anchor_date", "demo_anchor", "now"):
@@ -244,7 +264,7 @@ def resolve_now(store: Store, now: datetime | None = None) -> datetime:
                 return datetime.fromisoformat(value).replace(tzinfo=None)
             except ValueError:
                 continue
-    return datetime.now()
+    return datetime.combine(date.today(), time())  # the day: a cache holds for a day
 
 
 def build_network(
@@ -255,35 +275,8 @@ def build_network(
     w = weights or GraphWeights()
     now = resolve_now(store, now)
     orgs = {o.id: o for o in store.organizations() if o.id is not None}
-    org_names = {oid: o.name for oid, o in orgs.items()}
-    jobs = graph_feed.employment_rows(store)
-    people = {
-        pid: PersonInfo(id=pid, name=name, is_me=bool(me), is_team=bool(team))
-        for pid, name, me, team in graph_feed.people_rows(store)
-    }
-
-    staff: dict[int, list[int]] = {}
-    former: dict[int, list[tuple[int, date | None]]] = {}
-    titles: dict[tuple[int, int], str | None] = {}
-    best_job: dict[int, tuple[int, str | None, str]] = {}
-    for pid, oid, title, start, end, current in jobs:
-        titles[(pid, oid)] = title
-        if current and end is None:
-            staff.setdefault(oid, []).append(pid)
-            cur = best_job.get(pid)
-            if cur is None or (start or "") >= cur[2]:
-                best_job[pid] = (oid, title, start or "")
-        else:
-            former.setdefault(oid, []).append((pid, date.fromisoformat(end) if end else None))
-    for pid, (oid, title, _start) in best_job.items():
-        info = people.get(pid)
-        if info is not None:
-            info.title, info.org_id, info.company = title, oid, org_names.get(oid)
-    # Someone who is on staff now is not "former" at the same company.
-    for oid, rows in former.items():
-        on_staff = set(staff.get(oid, ()))
-        former[oid] = [(pid, end) for pid, end in rows if pid not in on_staff]
-
+    jobs = JobColumns.of(graph_feed.employment_rows(store))
+    tables = Tables.build(graph_feed.people_rows(store), jobs)
     sig = Signals.from_feed(
         graph_feed.tie_columns(store, CONTEXTS),
         graph_feed.interaction_columns(store),
@@ -291,28 +284,50 @@ def build_network(
         graph_feed.note_people(store),
     )
     del jobs
-    ids = np.array(sorted(people), dtype=np.int64)
+    ids = tables.ids
     scored = keep_people(score_pairs(sig, w, now), ids)
-    by_title: dict[str | None, float] = {}  # titles repeat: one regex pass per distinct one
-    for info in people.values():
-        if info.title not in by_title:
-            by_title[info.title] = -math.log(w.seniority[seniority(info.title)])
-    tcost = np.fromiter((by_title[people[int(i)].title] for i in ids), np.float64, ids.size)
-    snap = snapshot_of(scored, ids, tcost, w)
-    me = next((pid for pid, i in people.items() if i.is_me), None)
-    team = sorted(pid for pid, i in people.items() if i.is_team and not i.is_me)
+    del sig
+    snap = snapshot_of(scored, ids, target_costs(tables, w), w)
+    return assemble(store, snap, scored, tables, orgs, now, w)
+
+
+def target_costs(tables: Tables, w: GraphWeights) -> np.ndarray:
+    """``-log`` chance each person takes the meeting, from their current title's seniority
+    (one regex pass per distinct title)."""
+    by_title = np.array(
+        [
+            -math.log(w.seniority[seniority(tables.title_text[i])])
+            for i in range(len(tables.title_text))
+        ]
+        + [-math.log(w.seniority[seniority(None)])]
+    )
+    return by_title[tables.title]  # -1 (no title) is the last entry
+
+
+def assemble(
+    store: Store,
+    snap: Snapshot,
+    scored: Scored,
+    tables: Tables,
+    orgs: dict[int, Organization],
+    now: datetime,
+    w: GraphWeights,
+) -> Network:
+    """The network over built (or cached) columns."""
+    org_names = {oid: o.name for oid, o in orgs.items()}
     return Network(
         snapshot=snap,
         now=now,
         weights=w,
-        me_id=me,
-        team_ids=team,
-        people=people,
+        me_id=tables.me_id(),
+        team_ids=tables.team_ids(),
+        people=PeopleView(tables, org_names, PersonInfo),
         orgs=orgs,
-        staff=staff,
-        former=former,
-        titles=titles,
+        staff=StaffView(tables),
+        former=FormerView(tables),
+        titles=TitlesView(tables),
         pairs=scored,
+        tables=tables,
         _explainer=_Explainer(w, now, store, org_names),
     )
 
@@ -351,29 +366,114 @@ def snapshot_of(sc: Scored, ids: np.ndarray, tcost: np.ndarray, w: GraphWeights)
     return Snapshot.from_edges(ids, lut[sc.a], lut[sc.b], cost, tcost)
 
 
-_CACHE: dict[tuple[Path, datetime | None], tuple[tuple[object, ...], Network]] = {}
+def _columns_of(net: Network) -> dict[str, np.ndarray]:
+    """Everything a cached network is restored from (see :func:`_from_columns`)."""
+    snap, sc = net.snapshot, net.pairs
+    return {
+        "snap_indptr": snap.indptr,
+        "snap_indices": snap.indices,
+        "snap_cost": snap.cost,
+        "snap_tcost": snap.tcost,
+        "pair_a": sc.a,
+        "pair_b": sc.b,
+        "pair_strength": sc.strength,
+        "pair_context": sc.context,
+        "pair_stale": sc.stale,
+        "pair_keys": sc.keys,
+        "pair_base": np.array([sc.base], dtype=np.int64),
+        **net.tables.arrays(),
+    }
+
+
+def _from_columns(
+    store: Store, cols: dict[str, np.ndarray], now: datetime, w: GraphWeights
+) -> Network:
+    """The network from cached columns (ValueError if they do not fit together)."""
+    tables = Tables.from_arrays(cols)
+    n = tables.ids.size
+    snap = Snapshot(
+        ids=tables.ids,
+        indptr=cols["snap_indptr"],
+        indices=cols["snap_indices"],
+        cost=cols["snap_cost"],
+        tcost=cols["snap_tcost"],
+    )
+    sc = Scored(
+        a=cols["pair_a"],
+        b=cols["pair_b"],
+        strength=cols["pair_strength"],
+        context=cols["pair_context"],
+        stale=cols["pair_stale"],
+        base=int(cols["pair_base"][0]),
+        keys=cols["pair_keys"],
+    )
+    m = sc.keys.size
+    if not (
+        snap.indptr.size == n + 1
+        and snap.tcost.size == n
+        and int(snap.indptr[-1]) == snap.indices.size == snap.cost.size == 2 * m
+        and sc.a.size == sc.b.size == sc.strength.size == sc.context.size == sc.stale.size == m
+    ):
+        raise ValueError("cached graph columns do not fit together")
+    orgs = {o.id: o for o in store.organizations() if o.id is not None}
+    return assemble(store, snap, sc, tables, orgs, now, w)
+
+
+def _disk_key(sig: tuple[int, int], now: datetime, w: GraphWeights) -> dict[str, object]:
+    return {
+        "format": _cache.FORMAT,
+        "code": _cache.code_digest(),
+        "marker": sig[0],
+        "schema": sig[1],
+        "now": now.isoformat(),
+        "weights": _weights_digest(w),
+    }
+
+
+def _weights_digest(w: GraphWeights) -> str:
+    return hashlib.sha256(w.model_dump_json().encode()).hexdigest()[:16]
+
+
+_CACHE: dict[tuple[Path, datetime, str], tuple[tuple[int, int], Network]] = {}
 _CACHE_LOCK = threading.Lock()
 
 
 def load_network(
     store: Store, *, now: datetime | None = None, weights: GraphWeights | None = None
 ) -> Network:
-    """The network for this store, built once per process and rebuilt after writes."""
-    if weights is not None:
-        return build_network(store, now=now, weights=weights)
-    key = (store.path.resolve(), now)
-    sig = graph_feed.signature(store)
+    """The network for this store: built once per process, kept while the store's write
+    marker stays the same, and saved to ``<home>/cache/graph/`` so the next process loads
+    it instead of building (see ``_cache``). A store in the middle of a write transaction
+    (which may yet roll back) gets a fresh build, cached nowhere."""
+    w = weights or GraphWeights()
+    now = resolve_now(store, now)
+    if store.db.in_transaction:
+        return build_network(store, now=now, weights=w)
+    sig = graph_feed.signature(store)  # before reading: a write meanwhile only misses
+    key = (store.path.resolve(), now, _weights_digest(w))
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
         if hit is not None and hit[0] == sig:
             return hit[1]
-    net = build_network(store, now=now)
+    disk = _disk_key(sig, now, w)
+    net = None
+    cols = _cache.load(store.home, disk)
+    if cols is not None:
+        try:
+            net = _from_columns(store, cols, now, w)
+            net.from_cache = True
+        except (ValueError, KeyError, IndexError):
+            net = None
+    if net is None:
+        net = build_network(store, now=now, weights=w)
+        _cache.save(store.home, disk, _columns_of(net))
     with _CACHE_LOCK:
         _CACHE[key] = (sig, net)
     return net
 
 
 def invalidate() -> None:
-    """Forget every cached network (tests, or after a bulk import)."""
+    """Forget every network cached in this process (the disk cache is keyed on the
+    store's write marker and needs no invalidation)."""
     with _CACHE_LOCK:
         _CACHE.clear()

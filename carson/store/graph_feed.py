@@ -232,15 +232,8 @@ def shared_notes(store: Store, a: int, b: int) -> list[tuple[int, str, str, str 
     ).fetchall()
 
 
-def signature(store: Store) -> tuple[object, ...]:
-    """What changes when the graph must be rebuilt: counts, highest ids, jobs held, last import.
-
-    An in-place UPDATE that changes none of these (no import, no new row) is not seen.
-    """
-    c = store.counts()
-    row = store.db.execute(
-        "SELECT (SELECT max(id) FROM ties), (SELECT max(id) FROM interactions),"
-        " (SELECT max(id) FROM employments), (SELECT max(id) FROM notes),"
-        " (SELECT total(current) FROM employments)"
-    ).fetchone()
-    return (*vars(c).values(), *row, store.get_meta("last_import"))
+def signature(store: Store) -> tuple[int, int]:
+    """What the graph is rebuilt on: the store's write marker (which every committed write
+    changes, in-place UPDATEs included) and its schema version (which migrations change)."""
+    version = int(store.db.execute("PRAGMA schema_version").fetchone()[0])
+    return store.write_marker(), version

@@ -12,7 +12,9 @@ from itertools import combinations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from carson.models import Evidence
+from carson.graph.strength import TieInfo
+from carson.models import Evidence, TieContext
+from carson.notes.details import DetailKind
 from carson.tools.base import ToolContext, ToolError, tool
 
 
@@ -30,6 +32,8 @@ class ReconnectLine(BaseModel):
     strength: float
     last_contact: datetime | None = None
     why: str
+    opener: str | None = None
+    """A personal detail from the notes to open with (untrusted: quoted from a note)."""
     evidence: list[Evidence] = Field(default_factory=list)
 
 
@@ -37,53 +41,107 @@ class ReconnectResult(BaseModel):
     suggestions: list[ReconnectLine]
 
 
-def _age_days(now: datetime, then: datetime | None) -> float:
-    return 10_000.0 if then is None else max(0.0, (now - then).total_seconds() / 86400)
+CADENCE_DAYS: dict[TieContext, int] = {
+    TieContext.family: 30,
+    TieContext.friend: 45,
+    TieContext.client: 45,
+    TieContext.roommate: 60,
+    TieContext.colleague: 90,
+    TieContext.classmate: 180,
+    TieContext.acquaintance: 180,
+    TieContext.met_once: 180,
+    TieContext.co_attendee: 180,
+    TieContext.co_recipient: 180,
+}
+"""How often a relationship of this kind wants a touch: a check-in is due after this long.
+Ties known only from LinkedIn (and teammates) are never suggested."""
+IMPORTANCE: dict[TieContext, float] = {
+    TieContext.family: 1.0,
+    TieContext.friend: 0.95,
+    TieContext.client: 0.9,
+    TieContext.roommate: 0.9,
+    TieContext.colleague: 0.6,
+    TieContext.classmate: 0.5,
+    TieContext.acquaintance: 0.35,
+    TieContext.met_once: 0.25,
+    TieContext.co_attendee: 0.25,
+    TieContext.co_recipient: 0.2,
+}
+"""What a relationship of this kind is worth keeping warm, before its current strength:
+a close friend who went quiet a year ago has decayed, and is exactly who to call."""
+_OPENERS = {DetailKind.family, DetailKind.hobby, DetailKind.event}
+"""Details worth opening a check-in with: their life, not their payroll problems."""
+OVERDUE_CAP = 4.0
+"""Ten times overdue is not ten times as urgent: ties past 4x their cadence rank alike."""
+
+
+def _age_days(now: datetime, then: datetime | None) -> float | None:
+    return None if then is None else max(0.0, (now - then).total_seconds() / 86400)
+
+
+def _cadence_words(days: int) -> str:
+    return f"every {days // 7} weeks" if days < 90 else f"every {round(days / 30)} months"
 
 
 @tool("reconnect_suggestions", ReconnectArgs)
 def reconnect_suggestions(ctx: ToolContext, args: ReconnectArgs) -> ReconnectResult:
     """People the user knows well but hasn't been in touch with lately, worth a
-    check-in before an ask."""
+    check-in before an ask: overdue for their kind of relationship (a friend every six
+    weeks, a classmate twice a year), the closest and most overdue first, each with a
+    personal detail from the notes to open with."""
     from carson.graph import load_network
+    from carson.graph.strength import humanize_age
+    from carson.notes.details import personal_details
 
     net = load_network(ctx.store)
     me = net.me_id
     if me is None or me not in net.graph:
         raise ToolError("Carson doesn't know who you are yet.", "Import your own contacts first.")
-    scored: list[tuple[float, ReconnectLine]] = []
+    scored: list[tuple[float, int, TieInfo]] = []
     for other in net.graph.neighbors(me):
         info = net.tie(me, other)
         p = net.people.get(other)
-        if info is None or p is None or p.is_team:
+        cadence = CADENCE_DAYS.get(info.context) if info is not None else None
+        if info is None or p is None or p.is_team or cadence is None:
             continue
+        importance = max(IMPORTANCE.get(info.context, 0.2), info.strength)
         age = _age_days(net.now, info.last_contact)
-        if age < 60 or info.strength < 0.25:
-            continue
-        score = info.strength * min(age, 1500) / 365
-        months = int(age // 30)
-        why = (
-            f"no contact in {months} months"
-            if info.last_contact is not None
-            else "no recorded contact"
-        )
-        scored.append(
-            (
-                score,
-                ReconnectLine(
-                    name=p.name,
-                    title=p.title,
-                    company=p.company,
-                    relationship=info.context.value,
-                    strength=round(info.strength, 2),
-                    last_contact=info.last_contact,
-                    why=why,
-                    evidence=info.evidence[:2],
-                ),
+        if age is None:
+            # Nothing recorded (a classmate from an import): due, but behind anyone known
+            # to be overdue, and only for relationships worth keeping warm.
+            overdue = 1.0
+            if importance < 0.5:
+                continue
+        else:
+            overdue = age / cadence
+            if overdue < 1.0:
+                continue
+        scored.append((importance * min(overdue, OVERDUE_CAP), other, info))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    lines: list[ReconnectLine] = []
+    for _, other, info in scored[: args.k]:
+        p = net.people[other]
+        cadence = CADENCE_DAYS[info.context]
+        age = _age_days(net.now, info.last_contact)
+        if age is None:
+            why = "no contact on record"
+        else:
+            why = f"last in touch {humanize_age(age)} (worth a check-in {_cadence_words(cadence)})"
+        details = personal_details(ctx.store, other, now=net.now, limit=1, kinds=_OPENERS)
+        lines.append(
+            ReconnectLine(
+                name=p.name,
+                title=p.title,
+                company=p.company,
+                relationship=info.context.value,
+                strength=round(info.strength, 2),
+                last_contact=info.last_contact,
+                why=why,
+                opener=details[0].text if details else None,
+                evidence=info.evidence[:2],
             )
         )
-    scored.sort(key=lambda s: s[0], reverse=True)
-    return ReconnectResult(suggestions=[line for _, line in scored[: args.k]])
+    return ReconnectResult(suggestions=lines)
 
 
 class HelpFirstArgs(BaseModel):
@@ -157,5 +215,6 @@ def help_first(ctx: ToolContext, args: HelpFirstArgs) -> HelpFirstResult:
         ideas.append(IntroIdea(introduce=pa.name, to=pb.name, why=why, score=round(score, 3)))
     ideas.sort(key=lambda i: i.score, reverse=True)
     return HelpFirstResult(
-        person=net.people[focus].name if focus in net.people else None, ideas=ideas[: args.k]
+        person=net.people[focus].name if focus is not None and focus in net.people else None,
+        ideas=ideas[: args.k],
     )

@@ -1,0 +1,154 @@
+"""The built network's columns on disk, so a new process loads them instead of rebuilding.
+
+An entry is a directory ``<home>/cache/graph/<digest of key>/`` holding one ``.npy`` file
+per column and ``manifest.json`` (the key, and each column's dtype, shape and CRC-32). The
+key is everything the columns depend on: the store's write marker and schema version (see
+``graph_feed.signature``), the moment strengths were computed at, a digest of the
+``GraphWeights``, the cache format and a digest of the source files that shape the columns.
+
+- Written whole into a temporary directory next to the entries and renamed into place, so
+  readers see a complete entry or none. An entry already there (damaged, or just written by
+  a racing process) is moved aside first: the last writer's complete entry stays.
+- Read with ``np.load(mmap_mode="r")`` (the page cache is shared between processes; nothing
+  is copied). Every column's CRC-32, dtype and shape are checked against the manifest, and
+  the columns against each other, before anything is used: a damaged, partial or foreign
+  entry reads as a miss, and the caller rebuilds (never an error for the user).
+- Entries are replaced, never changed in place, and stale ones are deleted after a write:
+  a process still reading a deleted entry keeps its open mapping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import zlib
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = 1
+"""Bump when the layout of an entry changes."""
+_KEEP = 3
+"""Entries kept per home (a few ``now``s or weight sets in use at once)."""
+_SMALL = 1 << 16
+"""Columns smaller than this (bytes) are read into memory rather than mapped."""
+_TMP = ".tmp-"
+_SOURCES = (
+    "_cache.py",
+    "_columns.py",
+    "_search.py",
+    "_tables.py",
+    "network.py",
+    "weights.py",
+    "../store/graph_feed.py",
+)
+
+
+def root(home: Path) -> Path:
+    return Path(home) / "cache" / "graph"
+
+
+_code: str | None = None
+
+
+def code_digest() -> str:
+    """A digest of the modules that decide what the columns hold: a Carson that computes
+    them differently never reads another's entries."""
+    global _code
+    if _code is None:
+        h = hashlib.sha256()
+        here = Path(__file__).parent
+        for name in _SOURCES:
+            try:
+                h.update((here / name).read_bytes())
+            except OSError:
+                h.update(name.encode())
+        _code = h.hexdigest()[:16]
+    return _code
+
+
+def entry_name(key: Mapping[str, object]) -> str:
+    text = json.dumps(key, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _crc(arr: np.ndarray) -> int:
+    return zlib.crc32(np.ascontiguousarray(arr).data.cast("B"))
+
+
+def save(home: Path, key: Mapping[str, object], columns: Mapping[str, np.ndarray]) -> bool:
+    """Write an entry for ``key``; False (and nothing left behind) if it could not be."""
+    base = root(home)
+    tmp: Path | None = None
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=_TMP, dir=base))
+        info: dict[str, dict[str, object]] = {}
+        for name, arr in columns.items():
+            arr = np.ascontiguousarray(arr)
+            np.save(tmp / f"{name}.npy", arr, allow_pickle=False)
+            info[name] = {"dtype": arr.dtype.str, "shape": list(arr.shape), "crc": _crc(arr)}
+        manifest = {"key": dict(key), "columns": info}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, sort_keys=True))
+        final = base / entry_name(key)
+        try:
+            os.rename(tmp, final)
+        except OSError:
+            # An entry is there: a damaged one (the caller only saves after a miss), or one
+            # another process just published. Move it aside and put this one in its place.
+            old = Path(tempfile.mkdtemp(prefix=_TMP, dir=base))
+            os.rename(final, old / "entry")
+            os.rename(tmp, final)
+            shutil.rmtree(old, ignore_errors=True)
+        tmp = None
+        _prune(base, keep=final.name)
+        return True
+    except OSError:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return False
+
+
+def _prune(base: Path, keep: str) -> None:
+    """Delete all but the newest entries, and temporary directories left by dead writers."""
+    now = time.time()
+    entries: list[tuple[float, Path]] = []
+    for p in base.iterdir():
+        try:
+            age = now - p.stat().st_mtime
+        except OSError:
+            continue
+        if p.name.startswith(_TMP):
+            if age > 3600:
+                shutil.rmtree(p, ignore_errors=True)
+        elif p.name != keep and p.is_dir():
+            entries.append((age, p))
+    for _age, p in sorted(entries)[_KEEP - 1 :]:
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def load(home: Path, key: Mapping[str, object]) -> dict[str, np.ndarray] | None:
+    """The columns of the entry for ``key``, checked; None when there is no good entry."""
+    entry = root(home) / entry_name(key)
+    try:
+        manifest = json.loads((entry / "manifest.json").read_text())
+        if manifest.get("key") != json.loads(json.dumps(dict(key))):
+            return None
+        out: dict[str, np.ndarray] = {}
+        for name, info in manifest["columns"].items():
+            path = entry / f"{name}.npy"
+            small = path.stat().st_size < _SMALL
+            arr = np.load(path, mmap_mode=None if small else "r", allow_pickle=False)
+            if arr.dtype.str != info["dtype"] or list(arr.shape) != info["shape"]:
+                return None
+            if _crc(arr) != info["crc"]:
+                return None
+            out[name] = arr.view(np.ndarray)
+        return out
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError):
+        return None
