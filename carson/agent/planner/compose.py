@@ -146,6 +146,8 @@ def _reconnect(r: dict[str, Any]) -> str:
     for x in s:
         role = ", ".join(v for v in (x.get("title"), x.get("company")) if v)
         lines.append(f"- {x['name']} ({role}): {x['relationship']}, {x['why']}")
+        if x.get("opener"):
+            lines.append(f"  Open with: {x['opener']}")
     return "\n".join(lines)
 
 
