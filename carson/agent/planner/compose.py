@@ -147,7 +147,7 @@ def _reconnect(r: dict[str, Any]) -> str:
         role = ", ".join(v for v in (x.get("title"), x.get("company")) if v)
         lines.append(f"- {x['name']} ({role}): {x['relationship']}, {x['why']}")
         if x.get("opener"):
-            lines.append(f"  Open with: {x['opener']}")
+            lines.append(f"  - open with: {x['opener']}")
     return "\n".join(lines)
 
 
