@@ -63,6 +63,7 @@ COMMAND_MODULES = [
     "reindex",
     "draft",
     "rehearse",
+    "upkeep",
     "ask",
 ]
 
