@@ -25,11 +25,15 @@ Build, three figures:
   (``_columns.score_pairs``) and packed into the CSR snapshot, as ``build_network`` does
   after its reads. It leaves out reading SQLite and converting its rows.
 - "CSR-only": ``Snapshot.from_edges`` on the generated edges.
-- ``--store-sizes``: ``build_network`` end to end on a real SQLite store of that size (the
-  same generated network, written once with the importers' bulk inserts and kept in the
-  temp dir): what a user pays once per process, each run in a fresh process.
-  ``--store-baseline DIR`` (another version's ``carson`` package, e.g. ``git archive REV
-  carson | tar -x -C DIR``) interleaves that version's runs with this checkout's.
+- ``--store-sizes``: the graph end to end from a real SQLite store of that size (the same
+  generated network, written once with the importers' bulk inserts and kept in the temp
+  dir), each run in a fresh process: "build" (``build_network``), "cold" (``load_network``
+  with no cache on disk: the build plus writing ``<home>/cache/graph/``) and "warm"
+  (``load_network`` from that cache; then, timed apart, one company query and the
+  ``Resolver`` that ``find_routes`` builds first), with +RSS,
+  peak RSS and the cache's size on disk. ``--store-baseline DIR`` (another version's
+  ``carson`` package, e.g. ``git archive REV carson | tar -x -C DIR``) interleaves that
+  version's "build" runs with this checkout's.
   ``--sizes ''`` skips the in-memory benches. ``--demo`` also times ``load_network`` on
   the demo store.
 
@@ -326,57 +330,113 @@ def store_home(n: int, seed: int) -> Path:
     return home
 
 
-def store_build_once(n: int, seed: int) -> dict[str, float]:
-    """One ``build_network`` on the store in this (fresh) process: seconds and +RSS MB."""
-    from carson.graph.network import build_network
+def peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def store_build_once(n: int, seed: int, mode: str = "build") -> dict[str, float]:
+    """One run in this (fresh) process: seconds, +RSS MB and peak RSS MB of
+
+    - ``build``: ``build_network`` (no cache; what the baseline version runs too);
+    - ``cold``: ``load_network`` with no cache on disk: the build plus writing the cache;
+    - ``warm``: ``load_network`` from the cache the cold run wrote; then, timed apart, the
+      first top-k query into the biggest company (``q_s``: it faults in the mapped pages
+      it reads) and building a ``Resolver`` (``resolver_s``: what ``find_routes`` adds).
+    """
     from carson.store import Store
 
     home = store_home(n, seed)
     gc.collect()
     before = rss_mb()
     store = Store(home, create=False)
+    out: dict[str, float] = {}
     t0 = time.perf_counter()
-    net = build_network(store)
-    took = time.perf_counter() - t0
-    grown = rss_mb() - before
+    if mode == "build":
+        from carson.graph.network import build_network
+
+        net = build_network(store)
+    else:
+        import shutil
+
+        from carson.graph import _cache, load_network
+
+        if mode == "cold":
+            shutil.rmtree(_cache.root(home), ignore_errors=True)
+        net = load_network(store)
+        if net.from_cache != (mode == "warm"):
+            raise SystemExit(f"{mode} run: from_cache is {net.from_cache}")
+        if mode == "cold":
+            out["disk_mb"] = (
+                sum(f.stat().st_size for f in _cache.root(home).rglob("*") if f.is_file()) / 2**20
+            )
+        else:
+            took = time.perf_counter() - t0
+            # The first company query (top k over the mapped snapshot: forward bounds, a
+            # best-first search), then what ``find_routes`` adds before it: the resolver.
+            groups = net.tables.staff
+            biggest = int(groups.keys[int(np.diff(groups.ptr).argmax())])
+            t1 = time.perf_counter()
+            snap = net.snapshot
+            assert net.me_id is not None
+            net.router.top_k(
+                [(snap.index_of(net.me_id), 0.0)],
+                snap.indices_of(net.staff[biggest]),
+                k=K,
+                max_edges=MAX_EDGES,
+            )
+            out["q_s"] = time.perf_counter() - t1
+            from carson.resolve import Resolver
+
+            t1 = time.perf_counter()
+            Resolver(store)
+            out["resolver_s"] = time.perf_counter() - t1
+    if mode != "warm":
+        took = time.perf_counter() - t0
+    out |= {"s": took, "mb": rss_mb() - before, "peak_mb": peak_rss_mb()}
     store.close()
     del net
-    return {"s": took, "mb": grown}
+    return out
 
 
 def store_build(
     n: int, seed: int, runs: int, baseline: str | None = None
 ) -> dict[str, dict[str, float]]:
-    """``build_network`` end to end on a real store of this size: what a user pays once per
-    process (reads, strengths, snapshot, lookups). Each run is a fresh process; with a
-    baseline (a directory holding another version's ``carson`` package, e.g. from
-    ``git archive``), its runs interleave with the candidate's. Medians per version."""
+    """The graph from a real store of this size, each run in a fresh process: this
+    checkout's ``build`` / ``cold`` / ``warm`` (see :func:`store_build_once`) and, with a
+    baseline (a directory holding another version's ``carson`` package, e.g. from ``git
+    archive``), that version's ``build``, interleaved round by round. Medians per row."""
     import json
     import os
     import subprocess
 
     store_home(n, seed)
-    versions = {"candidate": None} | ({"baseline": baseline} if baseline else {})
-    got: dict[str, list[dict[str, float]]] = {v: [] for v in versions}
+    versions: list[tuple[str, str | None, str]] = [
+        ("candidate", None, "build"),
+        ("candidate", None, "cold"),
+        ("candidate", None, "warm"),
+    ]
+    if baseline:
+        versions.append(("baseline", baseline, "build"))
+    got: dict[str, list[dict[str, float]]] = {f"{v} {m}": [] for v, _, m in versions}
+    once = [sys.executable, __file__, "--store-once", str(n), "--seed", str(seed)]
     for _ in range(runs):
-        for v, path in versions.items():
+        for v, path, mode in versions:
             env = dict(os.environ)
             if path:
                 env["PYTHONPATH"] = path
             out = subprocess.run(
-                [sys.executable, __file__, "--store-once", str(n), "--seed", str(seed)],
+                [*once, "--store-mode", mode],
                 env=env,
                 check=True,
                 capture_output=True,
                 text=True,
             ).stdout
-            got[v].append(json.loads(out.splitlines()[-1]))
+            got[f"{v} {mode}"].append(json.loads(out.splitlines()[-1]))
     return {
-        v: {
-            "store_s": statistics.median(r["s"] for r in rows),
-            "store_mb": statistics.median(r["mb"] for r in rows),
-        }
-        for v, rows in got.items()
+        name: {k: statistics.median(r[k] for r in rows) for k in rows[0]}
+        for name, rows in got.items()
     }
 
 
@@ -572,11 +632,12 @@ def main() -> None:
         " -x -C DIR): its store builds run interleaved with this checkout's",
     )
     ap.add_argument("--store-once", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--store-mode", default="build", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.store_once:
         import json
 
-        print(json.dumps(store_build_once(args.store_once, args.seed)))
+        print(json.dumps(store_build_once(args.store_once, args.seed, args.store_mode)))
         return
     stores = []
     for n in [int(x) for x in args.store_sizes.split(",") if x]:
@@ -596,14 +657,24 @@ def main() -> None:
         print(demo_build())
     if stores:
         print(
-            f"build_network from a real store (median of {args.store_runs}, a fresh process"
-            " each, interleaved):"
+            f"the graph from a real store (median of {args.store_runs}, a fresh process each,"
+            " interleaved; build = build_network, cold = load_network with no cache (build +"
+            " write the cache), warm = load_network from the cache, then one company query):"
         )
-        print("| people | version | build from store s | +RSS MB |")
-        print("|---|---|---|---|")
+        print(
+            "| people | version | run | s | +RSS MB | peak RSS MB | cache on disk MB "
+            "| first query s | Resolver s |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|")
         for n, r in stores:
-            for v, m in r.items():
-                print(f"| {n:,} | {v} | {m['store_s']:.2f} | {m['store_mb']:.0f} |")
+            for name, m in r.items():
+                v, mode = name.split()
+                disk = f"{m['disk_mb']:.0f}" if "disk_mb" in m else ""
+                q = f"{m['q_s']:.3f} | {m['resolver_s']:.2f}" if "q_s" in m else " |"
+                print(
+                    f"| {n:,} | {v} | {mode} | {m['s']:.3f} | {m['mb']:.0f} "
+                    f"| {m['peak_mb']:.0f} | {disk} | {q} |"
+                )
     if not rows:
         return
     print(
