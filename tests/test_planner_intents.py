@@ -88,9 +88,9 @@ def test_talk_tracks_are_phone_scripts_with_both_ends(
             {"role": "target", "via": "Priya Patel"},
         ),
         # the person named is the one Carson plays, not the connector
-        ("can we do a mock call with Harry as the target", {"role": "target"}),
-        ("rehearse with Harry's assistant", {"role": "gatekeeper"}),
-        ("rehearse with Harry, he's the target", {"role": "target"}),
+        ("can we do a mock call with Harry as the target", {"role": "target", "to": "Harry Smith"}),
+        ("rehearse with Harry's assistant", {"role": "gatekeeper", "to": "Harry Smith"}),
+        ("rehearse with Harry, he's the target", {"role": "target", "to": "Harry Smith"}),
     ],
 )
 def test_a_rehearsal_keeps_the_connector_named_beside_the_role(
@@ -140,7 +140,7 @@ def test_a_request_that_opens_with_rehearse_is_a_rehearsal_whatever_follows(
 ) -> None:
     assert _plan(demo_store, "rehearse it: you're Harry's gatekeeper and Priya made the intro") == (
         "rehearse",
-        {"role": "gatekeeper", "via": "Priya Patel"},
+        {"role": "gatekeeper", "to": "Harry Smith", "via": "Priya Patel"},
     )
     assert _plan(demo_store, "Priya made the intro") == (
         "log_outcome",
