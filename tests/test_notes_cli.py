@@ -113,7 +113,7 @@ def test_reindex_rebuilds_and_search_is_unchanged(home: Path) -> None:
     before = run("notes", "search", "payroll")
     data = run("reindex")
     assert data["notes"] == 2
-    assert data["embedder"] == "all-MiniLM-L6-v2-onnx-int8"
+    assert data["embedder"] == "all-MiniLM-L6-v2-onnx-int8-dyn"
     assert run("notes", "search", "payroll") == before
 
 
