@@ -175,6 +175,30 @@ def test_an_index_built_by_another_embedder_asks_for_reindex(
     assert "carson reindex" in (err.value.hint or "")
 
 
+def test_an_index_built_by_the_fp32_embedder_is_rebuilt_by_the_next_search(
+    store: Store, notes: list[Note]
+) -> None:
+    """Indexes built before the int8 embedder hold the same model's fp32 vectors: the
+    first search rebuilds them from SQLite instead of failing with "run reindex"."""
+    from carson.notes import index as index_module
+    from carson.notes.embedder import PREVIOUS_NAME, LocalEmbedder
+    from carson.notes.index import NotesIndex
+
+    want = texts(search_notes(store, "payroll problems", k=3))
+    old = NotesIndex(store.home, LocalEmbedder(int8=False))
+    assert old.rebuild(store) == len(NOTES)
+    assert old.collection.metadata["embedder"] == PREVIOUS_NAME
+    index_module._INDEXES.clear()
+    old._reset_client()
+
+    assert texts(search_notes(store, "payroll problems", k=3)) == want
+    index = open_index(store.home)
+    assert index.collection.metadata["embedder"] == index.embedder.name != PREVIOUS_NAME
+    assert index.count() == len(NOTES)
+    assert len(store.note_ids_with_vectors(index.embedder.name)) == len(NOTES)
+    assert store.note_ids_with_vectors(PREVIOUS_NAME) == []
+
+
 def test_a_deleted_index_directory_is_rebuilt_by_reindex(store: Store, notes: list[Note]) -> None:
     before = texts(search_notes(store, "marathon", k=3))
     shutil.rmtree(store.home / "notes-index")

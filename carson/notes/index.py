@@ -12,9 +12,12 @@ person or company are scored by id without a Chroma call. Indexes built before k
 reindex`` drops them.
 
 The collection records the embedder that built it; a different embedder asks for
-``carson reindex`` instead of mixing vector spaces. ``NotesIndex.sync`` adds notes
-that reached SQLite without reaching the index (a Chroma failure, another
-importer) and drops rows whose notes are gone, so the index repairs itself.
+``carson reindex`` instead of mixing vector spaces, except the same packaged model run
+another way (the fp32 embedder Carson used before its int8 one): ``sync``, which every
+search calls first, rebuilds such an index from SQLite by itself, once.
+``NotesIndex.sync`` adds notes that reached SQLite without reaching the index (a Chroma
+failure, another importer) and drops rows whose notes are gone, so the index repairs
+itself.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ import numpy as np
 from carson import locations
 from carson.errors import CarsonError
 from carson.models import Note
-from carson.notes.embedder import Embedder, get_embedder
+from carson.notes.embedder import Embedder, get_embedder, same_model
 
 if TYPE_CHECKING:
     from carson.config import Settings
@@ -259,7 +262,8 @@ class NotesIndex:
                     raise NotesIndexError(
                         f"The notes index was built with the {built_with} embedder; "
                         f"Carson is now set to {self.embedder.name}.",
-                        "Run `carson reindex` to rebuild it with the current embedder.",
+                        "Run `carson reindex` to rebuild it with the current embedder "
+                        "(your notes are safe in SQLite).",
                     )
                 self._collection = col
         return self._collection
@@ -340,6 +344,10 @@ class NotesIndex:
         token = store.change_token()
         if self._seen.get(store) == token:
             return 0
+        if self._collection is None and self._built_by_same_model(store):
+            count = self.rebuild(store)
+            self._seen[store] = store.change_token()
+            return count
         stats = self._stats(store)
         if stats == self._verified:
             self._seen[store] = token
@@ -362,6 +370,18 @@ class NotesIndex:
             self._verified = self._stats(store)
             self._seen[store] = store.change_token()
             return len(notes) + len(extra)
+
+    def _built_by_same_model(self, store: Store) -> bool:
+        """Whether the index on disk holds vectors of this embedder's packaged model run
+        another way (fp32 before int8): then ``sync`` rebuilds it, no ``carson reindex``
+        needed, since SQLite holds every note and re-embedding needs no network."""
+        with self._lock:
+            try:
+                col = self.client.get_collection(COLLECTION, embedding_function=None)
+            except Exception:  # none yet: created on first use
+                return False
+            built_with = (col.metadata or {}).get("embedder")
+            return built_with != self.embedder.name and same_model(built_with, self.embedder.name)
 
     def _stats(self, store: Store) -> tuple[tuple[int, int], tuple[int, int]]:
         """(notes, highest id) in SQLite, and the same for the vectors it keeps."""
