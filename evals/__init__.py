@@ -13,7 +13,15 @@ from importlib import import_module
 
 from evals._core import EvalContext, Metric, SuiteResult, Timer
 
-SUITES = ("routing", "calibration", "intent", "drafts", "injection", "import_robustness")
+SUITES = (
+    "routing",
+    "calibration",
+    "intent",
+    "drafts",
+    "injection",
+    "import_robustness",
+    "notes_quality",
+)
 
 __all__ = ["SUITES", "EvalContext", "Metric", "SuiteResult", "run_suite", "run_suites"]
 
