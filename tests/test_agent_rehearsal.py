@@ -313,3 +313,16 @@ def test_a_direct_contact_is_still_the_connector_and_cannot_be_a_target_of_an_in
     result = runner.invoke(app, ["ask", "rehearse with John Jacobs as the target"])
     assert "You know John Jacobs directly" in result.output
     assert 'rehearse the call with John Jacobs"' in result.output
+
+
+def test_a_teammates_route_is_drafted_and_rehearsed_with_the_teammate(demo_home: Path) -> None:
+    # "Ask Priya to make the intro": the route starts at Priya, not at the seller, so the
+    # person to ask is its first hop (it used to read as "you know Rachel directly").
+    routes = _ask("t", "quickest way into Morgan Stanley through the team?")
+    first = routes["tool_calls"][0]["result"]["routes"][0]
+    assert first["via_teammate"] == "Priya Patel"
+    assert [h["name"] for h in first["hops"]] == ["Priya Patel", "Rachel Kim"]
+    draft = _ask("t", "draft the email for route 1")["tool_calls"][0]["result"]["draft"]
+    assert (draft["via"], draft["to"]) == ("Priya Patel", "Rachel Kim")
+    state = _ask("t", "rehearse route 1")["rehearsal"]
+    assert (state["role"], state["via"], state["to"]) == ("connector", "Priya Patel", "Rachel Kim")

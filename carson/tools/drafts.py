@@ -43,23 +43,34 @@ class DraftResult(BaseModel):
     draft: Draft
 
 
+def connector(route: Route) -> int | None:
+    """Where the person to ask sits in ``route.hops``: 1 after the seller, 0 for a
+    teammate's route ("ask Priya to introduce you"); None when the seller knows the
+    target directly."""
+    start = 0 if route.via_teammate else 1
+    return start if len(route.hops) - start >= 2 else None
+
+
 def _ends(ctx: ToolContext, args: DraftArgs) -> tuple[str | None, str | None, Route | None]:
     route: Route | None = None
     if args.route_index is not None:
         route = ctx.route(args.route_index)
     elif args.via and not args.to and ctx.recent_routes:
         via = ctx.resolver.person(args.via)
-        route = next((r for r in ctx.recent_routes if via.id in r.path[1:-1]), None)
+        route = next(
+            (r for r in ctx.recent_routes if via.id in r.path[connector(r) or 1 : -1]), None
+        )
     elif args.to and not args.via and ctx.recent_routes:
         to = ctx.resolver.person(args.to)
         route = next((r for r in ctx.recent_routes if r.path[-1] == to.id), None)
     if route is not None:
-        if len(route.hops) < 3:
+        start = connector(route)
+        if start is None:
             raise ToolError(
                 f"You know {route.hops[-1].name} directly: no intro needed.",
                 "Write to them yourself, or pick a route with a connector.",
             )
-        return route.hops[1].name, route.hops[-1].name, route
+        return route.hops[start].name, route.hops[-1].name, route
     if not args.via and not args.to:
         raise ToolError(
             "Who is the draft for?",
@@ -97,6 +108,9 @@ class RehearseArgs(BaseModel):
     )
     via: str | None = Field(None, description="The connector the call is with.")
     to: str | None = Field(None, description="The person the seller wants to meet.")
+    route_index: int | None = Field(
+        None, ge=1, description="A route from the last answer, counting from 1."
+    )
 
 
 class RehearseResult(BaseModel):
@@ -163,13 +177,23 @@ def rehearse(ctx: ToolContext, args: RehearseArgs) -> RehearseResult:
     using what the store knows about them. The seller's next messages are their lines."""
     drafting = _drafting()
     via, to = args.via, args.to
-    if ctx.recent_routes and not to:
+    if args.route_index is not None:
+        route = ctx.route(args.route_index)
+        start = connector(route)
+        if start is None:
+            raise ToolError(
+                f"You know {route.hops[-1].name} directly: there is no intro to rehearse.",
+                f'Rehearse asking them yourself: "rehearse the call with {route.hops[-1].name}".',
+            )
+        via, to = route.hops[start].name, route.hops[-1].name
+    elif ctx.recent_routes and not to:
         route = ctx.recent_routes[0]
         if via:
             person = ctx.resolver.person(via)
             route = next((r for r in ctx.recent_routes if person.id in r.path), route)
-        if len(route.hops) >= 3:
-            via = via or route.hops[1].name
+        start = connector(route)
+        if start is not None:
+            via = via or route.hops[start].name
             to = route.hops[-1].name
     role: str = args.role
     if not via and to and role != "connector":

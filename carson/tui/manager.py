@@ -347,11 +347,7 @@ class ChatManager:
 
     def start_rehearsal(self, *, role: str = "connector", route_index: int | None = None) -> Reply:
         index = self._route_args(route_index)["route_index"]
-        hops = self.routes[index - 1].hops
-        args: dict[str, Any] = {"role": role}
-        if len(hops) >= 3:
-            args["via"] = hops[1].name
-        return self._tool("rehearse", args, None)
+        return self._tool("rehearse", {"role": role, "route_index": index}, None)
 
     def rehearsal_reply(self, line: str) -> RehearsalTurn:
         if self.rehearsal is None:

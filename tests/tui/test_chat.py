@@ -166,6 +166,20 @@ async def test_a_rehearsal_asked_for_in_words_opens_the_screen_with_that_persona
         assert len([m for m in screen.query(CarsonMessage) if m.border_title]) == 2
 
 
+async def test_a_teammates_route_card_rehearses_the_call_with_the_teammate(
+    demo_home: Path,
+) -> None:
+    app = app_on(demo_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await say(app, pilot, "quickest way into Morgan Stanley through the team?")
+        assert app.screen.query(RouteCard)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert isinstance(app.screen, RehearsalScreen)
+        assert app.screen.opening.speaker == "Priya Patel"
+
+
 async def test_poor_rehearsal_gets_advice_not_praise(demo_home: Path) -> None:
     app = app_on(demo_home)
     async with app.run_test(size=SIZE) as pilot:

@@ -119,6 +119,10 @@ class IntroSteps(LookupSteps):
             people and people[0].ids and people[0].ids[0] in ctx.targets()
         ):
             args["role"] = "target"
+        index = self._route_index(text, ctx)
+        if index is not None and not people:  # "rehearse route 2": its connector and target
+            args["route_index"] = index
+            return args
         if args["role"] == "connector":
             via, _to = self._roles(text, spans, ctx)
         else:
