@@ -326,3 +326,21 @@ def test_a_teammates_route_is_drafted_and_rehearsed_with_the_teammate(demo_home:
     assert (draft["via"], draft["to"]) == ("Priya Patel", "Rachel Kim")
     state = _ask("t", "rehearse route 1")["rehearsal"]
     assert (state["role"], state["via"], state["to"]) == ("connector", "Priya Patel", "Rachel Kim")
+
+
+def test_drafting_to_an_alumnus_you_know_points_to_the_route_through_them(
+    demo_home: Path,
+) -> None:
+    routes = _ask("a", "quickest way into Goldman Sachs?")["tool_calls"][0]["result"]["routes"]
+    direct = next(
+        i for i, r in enumerate(routes, 1) if r["kind"] == "alumni" and len(r["hops"]) == 2
+    )
+    alum = routes[direct - 1]["hops"][-1]["name"]
+    onward = next(
+        i
+        for i, r in enumerate(routes, 1)
+        if r["kind"] == "current" and r["hops"][1]["name"] == alum
+    )
+    answer = _ask("a", f"draft the email for route {direct}")["answer"]
+    assert f"You know {alum} directly, and they used to work at Goldman Sachs." in answer
+    assert f"or draft route {onward}: {alum} →" in answer

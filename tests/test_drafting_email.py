@@ -141,3 +141,26 @@ def test_a_short_reason_still_makes_120_words(demo_store: Store, via: str, to: s
     email = draft_email(demo_store, via=via, to=to, reason="a quick question", save=False)
     assert WORDS_MIN <= word_count(email.body) <= WORDS_MAX, email.body
     assert email.grounding.ok, email.grounding.flagged
+
+
+def test_an_alumni_route_asks_for_what_the_alumnus_knows_of_the_old_team(
+    demo_store: Store,
+) -> None:
+    # Dominic left Goldman: the reason to meet him is what he knows of Goldman, not his
+    # current employer, and the blurb says so too.
+    from carson.graph import find_routes
+    from carson.models import RouteKind
+
+    routes = find_routes(demo_store, target_company="Goldman Sachs", k=5)
+    alumni = next(r for r in routes if r.kind == RouteKind.alumni and len(r.hops) == 3)
+    target = alumni.hops[-1]
+    assert target.company != "Goldman Sachs"
+    draft = draft_email(demo_store, route=alumni)
+    assert draft.to == target.name
+    first = target.name.split()[0]
+    assert re.search(
+        rf"{first} worked at Goldman Sachs (from \d{{4}} to|until) \d{{4}}", draft.body
+    )
+    assert "how Goldman Sachs handles it" in (draft.blurb or "")
+    assert draft.grounding.ok, draft.grounding.flagged
+    assert any(f.source.startswith("employment:") and "Goldman" in f.text for f in draft.facts_used)

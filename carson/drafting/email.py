@@ -160,7 +160,9 @@ def compose_blurb(facts: DraftFacts) -> str:
         v["my_title"] = facts.my_job.title
     if facts.product:
         v["product"] = facts.product.lower()
-    if facts.to_job.org_name:
+    if facts.former is not None and facts.former.org_name:
+        v["to_org"] = facts.former.org_name  # what an alumnus can speak to is the old team
+    elif facts.to_job.org_name:
         v["to_org"] = facts.to_job.org_name
     who = bank.pick("who" if "my_title" in v else "who.notitle", s, **v)
     if facts.reason_source == "user" or "product" not in v or "to_org" not in v:

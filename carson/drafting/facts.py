@@ -20,6 +20,7 @@ from carson.models import (
     Organization,
     Person,
     Route,
+    RouteKind,
     Tie,
     TieContext,
 )
@@ -123,6 +124,9 @@ class DraftFacts:
     now: datetime
     target_company: str | None = None
     """The route's final company when the target is a stepping stone to it."""
+    former: Job | None = None
+    """On an alumni route, the target's past job at the company the seller wants in: they
+    left ("left Goldman in 2025") and may still know who owns the problem there."""
     facts: list[Fact] = field(default_factory=list)
 
     # ------------------------------------------------------------ conveniences
@@ -195,6 +199,15 @@ def _job(store: Store, person: Person) -> Job:
     jobs.sort(key=lambda e: e.start or date.min, reverse=True)
     emp = jobs[0]
     return Job(emp.title, store.get_organization(emp.org_id), emp)
+
+
+def _former_job(store: Store, person: Person, org_id: int) -> Job | None:
+    """The person's most recent ended job at ``org_id``, if any."""
+    past = [e for e in store.employments(person_id=person.id, org_id=org_id) if not e.current]
+    if not past:
+        return None
+    emp = max(past, key=lambda e: (e.end or date.min, e.start or date.min))
+    return Job(emp.title, store.get_organization(org_id), emp)
 
 
 def _between(store: Store, a: int, b: int) -> list[Tie]:
@@ -294,12 +307,27 @@ def _domain(product: str | None) -> str | None:
     return " ".join(words) or None
 
 
+def _past_role(job: Job) -> str:
+    """ "worked at Goldman Sachs from 2019 to 2025" (or "until 2025", or "before")."""
+    emp = job.employment
+    start = emp.start if emp is not None else None
+    end = emp.end if emp is not None else None
+    if start and end and start.year != end.year:
+        span = f"from {start.year} to {end.year}"
+    else:
+        span = f"until {end.year}" if end else "before"
+    return f"worked at {job.org_name} {span}"
+
+
 def default_reason(facts: DraftFacts) -> str:
     """One sentence: why this target, from the seller's product and the target's role."""
     seller = facts.my_job.org_name or "my company"
     what = f"{seller} builds {facts.product.lower()}" if facts.product else f"I work at {seller}"
     role, org, first = facts.to_job.title, facts.to_job.org_name, facts.to_first
     domain = _domain(facts.product)
+    if facts.former is not None:  # an alumnus: what they know is the old team
+        who = f"who owns {domain} there" if domain else "who decides on it there"
+        return f"{what}, and {first} {_past_role(facts.former)}, so would know {who}"
     if role and org and BUYER_TITLE.search(role):
         return f"{what}, and as {role} at {org}, {first} owns the problems it solves"
     if role and org and domain:
@@ -385,6 +413,8 @@ def gather(
         now=now,
         target_company=target_company,
     )
+    if route is not None and route.kind == RouteKind.alumni and route.target_org_id is not None:
+        facts.former = _former_job(store, to_p, route.target_org_id)
     facts.details = personal_details(store, via_p, now=now)
     facts.business = _business_notes(store, facts)
     facts.product = product_of(store, me, facts.my_job)
@@ -411,6 +441,13 @@ def _record(facts: DraftFacts) -> None:
             facts.add(kind, f"{who.name}: {role}", f"employment:{job.employment.id}")
         else:
             facts.add(kind, who.name, f"person:{who.id}")
+    former = facts.former
+    if former is not None and former.employment is not None:
+        facts.add(
+            "target",
+            f"{facts.to.name}: {_past_role(former)}{f' ({former.title})' if former.title else ''}",
+            f"employment:{former.employment.id}",
+        )
     if facts.product:
         seller = facts.my_job.org_name or "The seller"
         facts.add("seller", f"{seller} sells {facts.product}", "meta")

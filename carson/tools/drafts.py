@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from carson.models import Draft, Route
+from carson.models import Draft, Route, RouteKind
 from carson.tools.base import ToolContext, ToolError, tool
 
 
@@ -66,10 +66,7 @@ def _ends(ctx: ToolContext, args: DraftArgs) -> tuple[str | None, str | None, Ro
     if route is not None:
         start = connector(route)
         if start is None:
-            raise ToolError(
-                f"You know {route.hops[-1].name} directly: no intro needed.",
-                "Write to them yourself, or pick a route with a connector.",
-            )
+            raise _direct(ctx, route)
         return route.hops[start].name, route.hops[-1].name, route
     if not args.via and not args.to:
         raise ToolError(
@@ -78,6 +75,33 @@ def _ends(ctx: ToolContext, args: DraftArgs) -> tuple[str | None, str | None, Ro
             "or a route number.",
         )
     return args.via, args.to, None
+
+
+def _direct(ctx: ToolContext, route: Route) -> ToolError:
+    """The error for drafting an intro along a route to someone the seller knows."""
+    name = route.hops[-1].name
+    if route.kind != RouteKind.alumni:
+        return ToolError(
+            f"You know {name} directly: no intro needed.",
+            "Write to them yourself, or pick a route with a connector.",
+        )
+    # An alumnus you know: ask them yourself; a route on to the old team may be on screen.
+    onward = next(
+        (
+            i
+            for i, r in enumerate(ctx.recent_routes, 1)
+            if r.kind == RouteKind.current and connector(r) == 1 and r.hops[1].name == name
+        ),
+        None,
+    )
+    hint = f"Ask them yourself who owns it at {route.target_org} now" + (
+        f", or draft route {onward}: {name} → {ctx.recent_routes[onward - 1].hops[-1].name}."
+        if onward
+        else "."
+    )
+    return ToolError(
+        f"You know {name} directly, and they used to work at {route.target_org}.", hint
+    )
 
 
 @tool("draft_intro_email", DraftEmailArgs)
