@@ -86,7 +86,8 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "reconnect_suggestions",
             r"\b(reconnect|re-connect|lost touch|lose touch|out of touch|catch up with|"
             r"check in with|touch base|going cold|gone (cold|quiet)|haven'?t (talked|spoken)|"
-            r"not (talked|spoken) to .* (while|ages)|dormant)\b",
+            r"not (talked|spoken) to .* (while|ages)|dormant|neglect(ing|ed)?|drift(ing|ed) apart|"
+            r"(who|whom) (have|did) i (forget|forgotten|ignore|ignored)|overdue)\b",
         ),
         (
             "how_do_i_know",
