@@ -143,3 +143,54 @@ def test_write_marker_changes_with_every_committed_write_and_only_then(store: St
     other = Store(store.home)
     assert other.write_marker() == store.write_marker() != added
     other.close()
+
+
+def test_people_and_job_columns_match_the_rows(demo_store: Store) -> None:
+    people = graph_feed.people_columns(demo_store)
+    assert people is not None
+    rows = graph_feed.people_rows(demo_store)
+    assert people.id.tolist() == [r[0] for r in rows]
+    assert people.flags.tolist() == [(r[2] and 1) | (r[3] and 2) for r in rows]
+    assert people.name_buf.tobytes().decode() == "".join(r[1] for r in rows)
+    assert people.name_len.tolist() == [len(r[1].encode()) for r in rows]
+    jobs = graph_feed.job_columns(demo_store)
+    assert jobs is not None
+    ref = graph_feed.employment_rows(demo_store)
+    day = lambda s: (  # noqa: E731
+        graph_feed.NO_DAY if s is None else int(np.datetime64(s, "D").astype(np.int64))
+    )
+    assert list(
+        zip(
+            jobs.person.tolist(),
+            jobs.org.tolist(),
+            jobs.title,
+            jobs.start.tolist(),
+            jobs.end.tolist(),
+            jobs.current.tolist(),
+            strict=True,
+        )
+    ) == [(p, o, t, day(s), day(e), bool(c)) for p, o, t, s, e, c in ref]
+    assert any(t is None for t in jobs.title) or all(r[2] is not None for r in ref)
+
+
+def test_a_nul_in_a_name_or_title_falls_back_to_rows(store: Store) -> None:
+    from datetime import date
+
+    from carson.graph import build_network
+    from carson.models import Employment, Organization, Person
+
+    with store.write():
+        a = store.add_person(Person(name="Nul\x00Name", is_me=True)).id
+        b = store.add_person(Person(name="Bea")).id
+        o = store.add_organization(Organization(name="Acme")).id
+        assert a is not None and b is not None and o is not None
+        store.add_employment(
+            Employment(person_id=b, org_id=o, title="VP\x00Sales", start=date(2020, 1, 2))
+        )
+        store.add_employment(Employment(person_id=a, org_id=o, title=None))
+    assert graph_feed.people_columns(store) is None
+    assert graph_feed.job_columns(store) is None
+    net = build_network(store)
+    assert net.people[a].name == "Nul\x00Name"
+    assert net.people[b].title == "VP\x00Sales" and net.people[a].title is None
+    assert net.staff[o] == [b, a]

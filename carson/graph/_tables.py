@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from carson.graph._search import sort_order
+from carson.store import Store, graph_feed
 
 _NO_DAY = np.iinfo(np.int32).min
 """A job end day that is unknown (``None``)."""
@@ -84,6 +85,29 @@ class JobColumns:
     end: np.ndarray
     current: np.ndarray
     """The stored flag (a job with an end date is not current, whatever it says)."""
+
+    @classmethod
+    def read(cls, store: Store) -> JobColumns:
+        """Every job from the store (bulk columns; row by row if a title holds a NUL)."""
+        got = graph_feed.job_columns(store)
+        if got is None:
+            return cls.of(graph_feed.employment_rows(store))
+        title, title_text = _codes(got.title)
+
+        def days(d: np.ndarray) -> np.ndarray:
+            out = d.astype("datetime64[D]")
+            out[d == graph_feed.NO_DAY] = np.datetime64("NaT")
+            return out
+
+        return cls(
+            person=got.person,
+            org=got.org,
+            title=title,
+            title_text=title_text,
+            start=days(got.start),
+            end=days(got.end),
+            current=got.current,
+        )
 
     @classmethod
     def of(
@@ -163,16 +187,29 @@ class Tables:
     job_base: int
 
     @classmethod
-    def build(cls, people: Sequence[tuple[int, str, int, int]], jobs: JobColumns) -> Tables:
-        """From ``graph_feed.people_rows`` (id order) and the jobs as columns."""
-        n = len(people)
-        ids = np.fromiter((p[0] for p in people), dtype=np.int64, count=n)
+    def read(cls, store: Store, jobs: JobColumns) -> Tables:
+        """Everyone from the store (bulk columns; row by row if a name holds a NUL)."""
+        got = graph_feed.people_columns(store)
+        if got is None:
+            rows = graph_feed.people_rows(store)
+            n = len(rows)
+            return cls.build(
+                np.fromiter((p[0] for p in rows), dtype=np.int64, count=n),
+                np.fromiter(((p[2] and 1) | (p[3] and 2) for p in rows), np.uint8, count=n),
+                Strings.of([p[1] for p in rows]),
+                jobs,
+            )
+        start = np.zeros(got.name_len.size + 1, dtype=np.int64)
+        np.cumsum(got.name_len, out=start[1:])
+        return cls.build(got.id, got.flags, Strings(buf=got.name_buf, start=start), jobs)
+
+    @classmethod
+    def build(cls, ids: np.ndarray, flags: np.ndarray, names: Strings, jobs: JobColumns) -> Tables:
+        """From everyone's ids (ascending), flags (1 the user, 2 on the team) and names, and
+        every job."""
+        n = int(ids.size)
         if n > 1 and not bool((ids[1:] > ids[:-1]).all()):
-            raise ValueError("people rows must come in id order")
-        names = Strings.of([p[1] for p in people])
-        flags = np.fromiter(
-            ((1 if p[2] else 0) | (2 if p[3] else 0) for p in people), dtype=np.uint8, count=n
-        )
+            raise ValueError("people must come in id order")
         person, org, title, title_text = jobs.person, jobs.org, jobs.title, jobs.title_text
         start, end = jobs.start, jobs.end
         m = int(person.size)

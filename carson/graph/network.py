@@ -275,8 +275,8 @@ def build_network(
     w = weights or GraphWeights()
     now = resolve_now(store, now)
     orgs = {o.id: o for o in store.organizations() if o.id is not None}
-    jobs = JobColumns.of(graph_feed.employment_rows(store))
-    tables = Tables.build(graph_feed.people_rows(store), jobs)
+    jobs = JobColumns.read(store)
+    tables = Tables.read(store, jobs)
     sig = Signals.from_feed(
         graph_feed.tie_columns(store, CONTEXTS),
         graph_feed.interaction_columns(store),

@@ -15,7 +15,7 @@ ignored), as Unix seconds; a value SQLite cannot read counts as 1970 (ancient).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -148,6 +148,106 @@ def interaction_columns(store: Store) -> InteractionColumns:
         person=person,
         channels=channels,
     )
+
+
+NO_DAY = -(2**31)
+"""A date that is unknown (NULL) or that SQLite cannot read, in :func:`job_columns`."""
+
+
+def _day(expr: str) -> str:
+    """SQL for the days since 1970 of an ISO date column, ``NO_DAY`` when unreadable."""
+    return f"ifnull(CAST(julianday({expr}) - 2440587.5 AS INTEGER), {NO_DAY})"
+
+
+def _chunks(db: sqlite3.Connection, table: str, sql: str) -> Iterator[tuple[Any, ...]]:
+    """``sql`` (aggregates over ``table`` with ``WHERE rowid >= ? AND rowid < ?``) for each
+    rowid chunk, as raw rows; chunks without rows are skipped."""
+    lo, hi = db.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchone()
+    if lo is None:
+        return
+    cur = db.cursor()
+    cur.row_factory = None
+    for start in range(int(lo), int(hi) + 1, _CHUNK):
+        row = cur.execute(sql, (start, start + _CHUNK)).fetchone()
+        if int(row[0]):
+            yield row
+
+
+@dataclass
+class PeopleColumns:
+    """Everyone in id order: ids, flags (1 the user, 2 on the team) and names as one UTF-8
+    buffer with each name's length in bytes."""
+
+    id: np.ndarray
+    flags: np.ndarray
+    name_buf: np.ndarray
+    """uint8: the names back to back."""
+    name_len: np.ndarray
+
+
+def people_columns(store: Store) -> PeopleColumns | None:
+    """:class:`PeopleColumns` (names joined by NUL in SQL and cut apart in numpy), or None
+    when a name itself holds a NUL character (read :func:`people_rows` instead)."""
+    sql = (
+        "SELECT count(*), group_concat(id), group_concat(is_me + 2 * is_team),"
+        " group_concat(name, char(0)) FROM people WHERE rowid >= ? AND rowid < ?"
+    )
+    ids, flags, bufs, lens = [], [], [], []
+    for n, i, f, names in _chunks(store.db, "people", sql):
+        raw = np.frombuffer(names.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+        cut = np.flatnonzero(raw == 0)
+        if cut.size != n - 1:
+            return None
+        ids.append(_ints(i, n))
+        flags.append(_ints(f, n).astype(np.uint8))
+        lens.append(np.diff(np.concatenate(([-1], cut, [raw.size]))) - 1)
+        bufs.append(np.delete(raw, cut))
+    if not ids:
+        empty = np.empty(0, dtype=np.int64)
+        return PeopleColumns(empty, empty.astype(np.uint8), empty.astype(np.uint8), empty)
+    out = PeopleColumns(*(np.concatenate(x) for x in (ids, flags, bufs, lens)))
+    if out.id.size > 1 and not bool((out.id[1:] > out.id[:-1]).all()):
+        return None
+    return out
+
+
+@dataclass
+class JobRows:
+    """Every job in id order, as columns (what :func:`employment_rows` reads, in bulk)."""
+
+    person: np.ndarray
+    org: np.ndarray
+    title: list[str | None]
+    start: np.ndarray
+    """Days since 1970, ``NO_DAY`` when unknown."""
+    end: np.ndarray
+    current: np.ndarray
+
+
+def job_columns(store: Store) -> JobRows | None:
+    """:class:`JobRows`, or None when a title holds a NUL character (read
+    :func:`employment_rows` instead). A NULL title travels as ``"\\x01"``."""
+    start_day, end_day = _day("start"), _day('"end"')
+    sql = (
+        "SELECT count(*), group_concat(person_id), group_concat(org_id), group_concat(current),"
+        f" group_concat({start_day}), group_concat({end_day}),"
+        " group_concat(ifnull(title, char(1)), char(0)) FROM employments"
+        " WHERE rowid >= ? AND rowid < ?"
+    )
+    cols: list[list[np.ndarray]] = [[], [], [], [], []]
+    titles: list[str | None] = []
+    for row in _chunks(store.db, "employments", sql):
+        n = int(row[0])
+        for k in range(5):
+            cols[k].append(_ints(row[1 + k], n))
+        got = row[6].split("\x00")
+        if len(got) != n:
+            return None
+        titles += [None if t == "\x01" else t for t in got]
+    person, org, current, start, end = (
+        np.concatenate(c) if c else np.empty(0, dtype=np.int64) for c in cols
+    )
+    return JobRows(person, org, titles, start, end, current.astype(bool))
 
 
 def people_rows(store: Store) -> list[tuple[int, str, int, int]]:
