@@ -111,7 +111,7 @@ class Scored:
     b: np.ndarray
     strength: np.ndarray
     context: np.ndarray
-    """Index into :data:`CONTEXTS` of the strongest context."""
+    """int8 index into :data:`CONTEXTS` of the strongest context."""
     stale: np.ndarray
     base: int
     """``key = a * base + b``; ``keys`` are sorted."""
@@ -465,7 +465,15 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     np.round(strength, 6, out=strength)
     stale = ~has_tie
     stale[lst] = last_age > w.stale_days
-    return Scored(a=pa, b=pb, strength=strength, context=primary, stale=stale, base=base, keys=uniq)
+    return Scored(
+        a=pa,
+        b=pb,
+        strength=strength,
+        context=primary.astype(np.int8),
+        stale=stale,
+        base=base,
+        keys=uniq,
+    )
 
 
 _SLOTS = 2

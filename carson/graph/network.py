@@ -374,8 +374,6 @@ def _columns_of(net: Network) -> dict[str, np.ndarray]:
         "snap_indices": snap.indices,
         "snap_cost": snap.cost,
         "snap_tcost": snap.tcost,
-        "pair_a": sc.a,
-        "pair_b": sc.b,
         "pair_strength": sc.strength,
         "pair_context": sc.context,
         "pair_stale": sc.stale,
@@ -398,14 +396,17 @@ def _from_columns(
         cost=cols["snap_cost"],
         tcost=cols["snap_tcost"],
     )
+    base = int(cols["pair_base"][0])
+    keys = cols["pair_keys"]
+    a = keys // base  # a and b are the pair key's parts: not stored twice
     sc = Scored(
-        a=cols["pair_a"],
-        b=cols["pair_b"],
+        a=a,
+        b=keys - a * base,
         strength=cols["pair_strength"],
         context=cols["pair_context"],
         stale=cols["pair_stale"],
-        base=int(cols["pair_base"][0]),
-        keys=cols["pair_keys"],
+        base=base,
+        keys=keys,
     )
     m = sc.keys.size
     if not (
