@@ -4,9 +4,13 @@
 
 Prints, with baselines measured in the same run:
 
-1. Embedding rate (notes/s) on the same sample of notes: one note at a time on one
-   thread (the baseline), length-sorted batches on one thread, and Carson's default
-   (length-sorted batches spread over worker threads, one per core).
+1. Embedding rate (notes/s, and notes per CPU-second) on the same sample of notes,
+   interleaved run by run: the previous embedder (the packaged int8 weights run in
+   fp32, ``all-MiniLM-L6-v2-onnx-int8``) one note at a time and with Carson's
+   batching, the baselines; then Carson's int8 embedder (``-int8-dyn``: int8
+   products, see ``carson/notes/_quantize.py``) one note at a time, batched on one
+   thread, and its default (length-sorted batches of 16 on two workers); and the
+   query path (one short text) of both.
 2. The corpus: ``--corpus`` (100,000) distinct note texts from combinatorial
    templates; their vectors are embedded once and cached in ``--cache-dir`` under a
    hash of the texts and the model, so reruns measure indexing and queries only.
@@ -27,6 +31,9 @@ Prints, with baselines measured in the same run:
 
 To bench an older checkout with this script: ``git worktree add /tmp/notes-old <rev>``
 then ``PYTHONPATH=/tmp/notes-old .venv/bin/python tools/bench/notes_bench.py``.
+
+Short run while developing: ``--corpus 10000 --sizes 1000,10000 --queries 50``
+(the vectors of a new corpus or model are embedded once, ~1 min per 10,000 notes).
 
 Targets (issue 5, this 2-core machine): embedding >= 400 notes/s; top-5 query
 including the query embedding <= 8 ms median at 100,000 notes. Timings on a shared
@@ -51,7 +58,14 @@ from pathlib import Path
 import numpy as np
 
 from carson.models import Employment, Note, Organization, Person
-from carson.notes.embedder import MODEL_SHA256, Embedder, EmbedderInfo, LocalEmbedder
+from carson.notes.embedder import (
+    LOCAL_NAME,
+    MODEL_SHA256,
+    PREVIOUS_NAME,
+    Embedder,
+    EmbedderInfo,
+    LocalEmbedder,
+)
 from carson.notes.index import NotesIndex
 from carson.notes.search import NoteHit, search_notes
 from carson.resolve import Resolver
@@ -277,49 +291,50 @@ def ms(samples: list[float]) -> str:
 
 
 def bench_embedding(texts: list[str], repeat: int) -> None:
-    print(f"\n== Embedding rate, {len(texts):,} notes (median of {repeat} runs) ==")
+    print(
+        f"\n== Embedding rate, {len(texts):,} notes (median of {repeat} interleaved runs,"
+        f" load {load()}) =="
+    )
     variants = [
-        ("baseline: one note at a time, 1 thread", LocalEmbedder(threads=1, batch_size=1)),
-        ("batched by length (16), 1 thread", LocalEmbedder(threads=1)),
         (
-            "batched (16), 1 session, 2 intra-op threads spinning",
-            LocalEmbedder(threads=1, session_threads=2, spinning=True),
+            f"baseline: previous ({PREVIOUS_NAME}), one at a time",
+            LocalEmbedder(threads=1, batch_size=1, int8=False),
         ),
-        (
-            "batched (16), 1 session, 2 intra-op threads no spin",
-            LocalEmbedder(threads=1, session_threads=2),
-        ),
-        ("2 workers, batches of 32", LocalEmbedder(threads=2, batch_size=32)),
-        ("2 workers, batches of 64", LocalEmbedder(threads=2, batch_size=64)),
-        ("Carson default: 2 workers, batches of 16", LocalEmbedder()),
+        ("baseline: previous, batches of 16, 2 workers", LocalEmbedder(int8=False)),
+        ("int8: one note at a time, 1 thread", LocalEmbedder(threads=1, batch_size=1)),
+        ("int8: batched by length (16), 1 thread", LocalEmbedder(threads=1)),
+        ("int8: 2 workers, batches of 32", LocalEmbedder(threads=2, batch_size=32)),
+        (f"Carson default ({LOCAL_NAME}): 16, 2 workers", LocalEmbedder()),
     ]
     for _, emb in variants:
         emb.embed(texts[:8])  # load, warm up
-    rows = []
-    for label, emb in variants:
-        walls, cpus = [], []
-        for _ in range(repeat):
+    walls: dict[str, list[float]] = {label: [] for label, _ in variants}
+    cpus: dict[str, list[float]] = {label: [] for label, _ in variants}
+    for _ in range(repeat):  # interleaved: the load on the machine drifts
+        for label, emb in variants:
             cpu0, wall0 = time.process_time(), time.perf_counter()
             emb.embed(texts)
-            walls.append(time.perf_counter() - wall0)
-            cpus.append(time.process_time() - cpu0)
-        rows.append((label, len(texts) / statistics.median(walls), statistics.median(cpus)))
-    base = rows[0][1]
-    for label, rate, cpu in rows:
+            walls[label].append(time.perf_counter() - wall0)
+            cpus[label].append(time.process_time() - cpu0)
+    base = len(texts) / statistics.median(walls[variants[1][0]])
+    for label, _ in variants:
+        rate = len(texts) / statistics.median(walls[label])
+        cpu = statistics.median(cpus[label])
         print(
-            f"  {label:<54} {rate:6.0f} notes/s   x{rate / base:4.2f}"
+            f"  {label:<58} {rate:6.0f} notes/s   x{rate / base:4.2f}"
             f"   ({len(texts) / cpu:5.0f} notes per CPU-second)"
         )
     print(
-        "  (notes per CPU-second is what one idle core would give; on a busy machine the"
-        " wall-clock rate falls below it)"
+        "  (x: against the previous embedder with the same batching. Notes per CPU-second"
+        " is what one idle core gives; two idle cores give about twice that, a busy"
+        " machine less)"
     )
     # One short text, as a query: Carson's 1-thread session against 2-thread ones.
     queries = [QUERIES[i % len(QUERIES)] for i in range(20 * len(QUERIES))]
     single = [
-        ("Carson default: 1-thread session", LocalEmbedder()),
-        ("2 intra-op threads, no spinning", LocalEmbedder(session_threads=2)),
-        ("2 intra-op threads, spinning", LocalEmbedder(session_threads=2, spinning=True)),
+        ("baseline: previous, 1-thread session", LocalEmbedder(int8=False)),
+        ("Carson default: int8, 1-thread session", LocalEmbedder()),
+        ("int8, 2 intra-op threads, no spinning", LocalEmbedder(session_threads=2)),
     ]
     times: dict[str, list[float]] = {label: [] for label, _ in single}
     for _, emb in single:
@@ -344,7 +359,7 @@ def corpus_key(texts: list[str], args: argparse.Namespace) -> str:
 
     h = hashlib.sha256(
         f"{args.seed}|{args.people}|{HOME_FORMAT}|{len(MIGRATIONS)}|"
-        f"{getattr(index_module, 'INDEX_FORMAT', 1)}|{MODEL_SHA256}".encode()
+        f"{getattr(index_module, 'INDEX_FORMAT', 1)}|{MODEL_SHA256}|{LOCAL_NAME}".encode()
     )
     for t in texts:
         h.update(t.encode())
@@ -500,7 +515,7 @@ def bench_queries(
     for q in QUERIES:  # warm up
         search_notes(store, q, index=index, resolver=resolver)
     vectors = {q: emb.embed([q])[0] for q in QUERIES}
-    nearest = getattr(index, "nearest_ids", index.nearest)  # the bare Chroma call
+    nearest = index.nearest_ids  # the bare Chroma call
     tokenizer, session = emb._tokenizer, emb._session
 
     def search(q: str) -> list[NoteHit]:  # as the agent's tool calls it
