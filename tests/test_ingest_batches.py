@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import threading
 from dataclasses import asdict
 from pathlib import Path
 
@@ -154,6 +156,7 @@ def test_an_import_stopped_half_way_leaves_the_store_as_it_was(
 
     with pytest.raises(KeyboardInterrupt):
         import_path(store, big, index_notes=False, progress=stop)
+    assert not [t for t in threading.enumerate() if t.name == "carson-import-writer"]
     assert asdict(store.counts()) == before
     assert store.people() == people
 
@@ -198,3 +201,60 @@ def test_a_card_twice_in_one_vcard_file_is_folded(store: Store, tmp_path: Path) 
     again = import_path(store, path, index_notes=False)
     assert (again.created, again.updated, again.merged) == (0, 0, 0)
     assert _snapshot(store) == before
+
+
+def _sql(store: Store) -> list[str]:
+    """Every row of the store as SQL, without the clock (migrations, last import, note times)."""
+    return [
+        re.sub(r"'\d{4}-\d\d-\d\dT[\d:]+'", "'(now)'", line)
+        for line in store.db.iterdump()
+        if not line.startswith(('INSERT INTO "meta"', 'INSERT INTO "_migrations"'))
+    ]
+
+
+def _files(tmp: Path) -> list[Path]:
+    """A LinkedIn export, a newer one (moves, new titles, new people), and an address book."""
+    old, new = [], []
+    for i in range(240):
+        url = f"https://www.linkedin.com/in/p-{i}" if i % 5 else ""
+        mail = f"p{i}@x.example" if i % 7 == 0 else ""
+        who = f"P{i % 31},Q{i % 17},{url},{mail}"
+        row = f"{who},Org {i % 11},Title {i % 4},{1 + i % 27:02d} Feb 2024"
+        old.append(row + "\n")
+        if i % 3 == 0:  # moved, or a new title
+            row = f"{who},Org {(i + i % 2) % 11},Lead,01 Mar 2024"
+        new.append(row + "\n")
+    new += [f"N{i},M{i},https://www.linkedin.com/in/n-{i},,Org {i % 3},T,02 Mar 2024\n"
+            for i in range(60)]  # fmt: skip
+    new.append(new[5])  # and one person twice
+    a, b = tmp / "old.csv", tmp / "new.csv"
+    a.write_text("Notes:\n\n" + HEADER + "".join(old), encoding="utf-8")
+    b.write_text("Notes:\n\n" + HEADER + "".join(new), encoding="utf-8")
+    cards = "".join(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:P{i % 31} Q{i % 17}\r\nEMAIL:p{i}@x.example\r\n"
+        f"TEL:+1 415 555 {i:04d}\r\nORG:Org {i % 11}\r\nBDAY:1980-01-{1 + i % 28:02d}\r\n"
+        f"NOTE:met at dinner {i}\r\nEND:VCARD\r\n"
+        for i in range(0, 240, 7)
+    )
+    c = tmp / "book.vcf"
+    c.write_text(cards, encoding="utf-8")
+    return [a, b, c, a, b, c]
+
+
+def test_writing_batches_on_a_thread_gives_the_same_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Row for row, ids included, whether batches are written on a thread or in line."""
+    files = _files(tmp_path)
+    monkeypatch.setattr(apply, "_BATCH", 7)
+    dumps, reports = [], []
+    for background in (False, True):
+        monkeypatch.setattr(apply, "_BACKGROUND", background)
+        with Store(tmp_path / f"home-{background}") as store:
+            reports.append(
+                [import_path(store, f, me_emails=ME, index_notes=False).as_dict() for f in files]
+            )
+            dumps.append(_sql(store))
+    assert dumps[0] == dumps[1] and len(dumps[0]) > 1000
+    assert reports[0] == reports[1]
+    assert all(r["created"] == r["updated"] == r["merged"] == 0 for r in reports[1][3:])
