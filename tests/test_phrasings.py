@@ -37,3 +37,9 @@ def test_defaults_come_from_the_tools_argument_models() -> None:
     assert tool_defaults("search_notes", ["query"]) == {}  # required: no default
     assert tool_defaults(None, ["role"]) == {"role": "connector"}  # only rehearse has it
     assert tool_defaults("no_such_tool", ["k"]) == {}
+
+
+def test_a_title_filter_matches_when_it_names_every_expected_title() -> None:
+    assert args_match({"title_filter": "CFO"}, {"title_filter": "CFO|Chief Financial Officer"})
+    assert args_match({"title_filter": "HR|Finance"}, {"title_filter": "HR|People|Finance|CFO"})
+    assert not args_match({"title_filter": "payroll|HR"}, {"title_filter": "Payroll"})

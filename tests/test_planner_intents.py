@@ -154,3 +154,54 @@ def test_when_did_i_last_email_someone_is_their_profile_not_a_draft(demo_store: 
         {"person": "Brian Holloway"},
     )
     assert _plan(demo_store, "email Brian Holloway about meeting Harry")[0] == "draft_intro_email"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "go ahead and send it to him",
+        "just email Derek Lawson for me and tell him I'm in town",
+        "can you call John for me?",
+        "forward the blurb to Priya",
+        "text Sarah Lee and tell her I'm running late",
+        "book me a flight to Boston for the Goldman meeting",
+    ],
+)
+def test_carson_never_acts_for_the_seller_it_only_drafts(demo_store: Store, text: str) -> None:
+    plan = Planner(demo_store).plan(text)
+    assert plan.calls == [] and plan.reply is not None
+    assert "I draft, and you send" in plan.reply
+
+
+def test_sending_words_inside_a_draft_request_still_draft(demo_store: Store) -> None:
+    tool, args = _plan(demo_store, "write something I can send John so he'll intro me to Harry")
+    assert (tool, args) == ("draft_intro_email", {"via": "John Jacobs", "to": "Harry Smith"})
+
+
+@pytest.mark.parametrize(
+    "text", ["what's the share price of Goldman Sachs?", "write me a poem about payroll"]
+)
+def test_off_topic_requests_naming_a_company_are_still_off_topic(
+    demo_store: Store, text: str
+) -> None:
+    plan = Planner(demo_store).plan(text)
+    assert plan.calls == [] and "outside what I do" in (plan.reply or "")
+
+
+def test_names_typed_loosely_resolve_where_a_name_belongs(demo_store: Store) -> None:
+    # a first-name typo in a name's place, a company's unique first word after "at",
+    # and teammates asked to route rather than targeted
+    assert _plan(demo_store, "write an email to jhon asking for an intro to harry") == (
+        "draft_intro_email",
+        {"via": "John Jacobs", "to": "Harry Smith"},
+    )
+    assert _plan(demo_store, "anyone who can get me in at kingfisher?") == (
+        "find_routes",
+        {"target_company": "Kingfisher Hotels"},
+    )
+    assert _plan(demo_store, "could Tom or Aisha get me in at Stripe?") == (
+        "find_routes",
+        {"target_company": "Stripe", "via_team": True},
+    )
+    plan = Planner(demo_store).plan("who could intro me to someone at fieldstone")
+    assert plan.calls == [] and "could be several companies" in (plan.reply or "")

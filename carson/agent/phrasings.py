@@ -101,6 +101,10 @@ def tool_defaults(tool: str | None, keys: Iterable[str]) -> dict[str, Any]:
     return out
 
 
+def _titles(pattern: str) -> set[str]:
+    return {t.strip().casefold() for t in pattern.split("|") if t.strip()}
+
+
 def args_match(expected: dict[str, Any], got: dict[str, Any], tool: str | None = None) -> bool:
     """``got`` has the expected arguments; one at ``tool``'s default equals one left out."""
     defaults = tool_defaults(tool, set(expected) | set(got))
@@ -115,6 +119,11 @@ def args_match(expected: dict[str, Any], got: dict[str, Any], tool: str | None =
         have = got[key]
         if key in FREE_TEXT:
             if not isinstance(have, str) or not _words(str(want)) <= _words(have):
+                return False
+        elif key == "title_filter":
+            # alternatives: every expected title must be among them ("CFO" is met by
+            # "CFO|Chief Financial Officer"; "payroll|HR" is not met by "Payroll")
+            if not isinstance(have, str) or not _titles(str(want)) <= _titles(have):
                 return False
         elif want != have:
             return False

@@ -25,11 +25,21 @@ from carson.agent.planner.words import (
     count,
     title_filter,
 )
+from carson.store import Store
 
 
 class LookupSteps:
     """Argument extraction for find_routes, person_profile, how_do_i_know, search_notes,
     reconnect_suggestions, help_first and log_note."""
+
+    store: Store
+
+    def _teammate(self, span: Span) -> bool:
+        """Whether ``span`` is one of the seller's teammates ("can Priya get me into …")."""
+        if span.kind != "person" or len(span.ids) != 1:
+            return False
+        person = self.store.get_person(span.ids[0])
+        return person is not None and person.is_team and not person.is_me
 
     def _before(self, text: str, span: Span, chars: int = 40) -> str:
         return text[max(0, span.start - chars) : span.start]
@@ -123,8 +133,12 @@ class LookupSteps:
         excluded = self._excluded(text, spans)
         target_org: str | None = None
         target_person: str | None = None
+        # "can Priya or Tom get me into Goldman?": teammates asked to route, not targets
+        asked = [s for s in spans if s not in excluded and self._teammate(s)]
+        if asked and any(s.kind == "org" for s in spans if s not in excluded):
+            args["via_team"] = True
         for s in spans:
-            if s in excluded:
+            if s in excluded or (s in asked and "via_team" in args):
                 continue
             before = self._before(text, s)
             if s.kind == "org" and target_org is None:
@@ -152,6 +166,8 @@ class LookupSteps:
                 '"quickest way into Goldman Sachs" or "routes to Harry Smith".'
             )
         args.update(self._route_options(text))
+        if asked and "via_team" in args:
+            args["via_team"] = True
         if "target_person" in args:
             args.pop("title_filter", None)
         if excluded:
@@ -241,13 +257,21 @@ class LookupSteps:
 
     _NOTE_LEAD = re.compile(
         r"^\s*(please\s+)?(log a note|add a note|make a note|take a note|save a note|"
-        r"jot( this)?( down)?|note( this)?( down)?|remember|record|write down)"
-        r"\s*(that|this|:|-|—|about)?\s*[:,-]?\s*",
+        r"jot( this| that)?( down)?|note( this| that)?( down)?|remember|record|write down|"
+        r"(add|put|save|write|log|keep)( this| that| it)? (in|into|to|on) (my |the )?notes|"
+        r"(save|log|store|keep|file)( this| that)?(?= *[:—–-]| that\b| this\b))"
+        r"\s*(that|this|:|-|—|–|about)?\s*[:,—–-]?\s*",
+        re.I,
+    )
+    _NOTE_TAIL = re.compile(
+        r"[\s.,;—–-]*\b(please\s+)?(make|take|add|save|keep|log) (a |this as a )?note"
+        r"( of (that|this|it))?( please)?[\s.!]*$",
         re.I,
     )
 
     def _log_note(self, text: str, masked: str, spans: list[Span], ctx: Context) -> Any:
         body = self._NOTE_LEAD.sub("", text, count=1).strip() or text
+        body = self._NOTE_TAIL.sub("", body).strip() or body
         body = body[:1].upper() + body[1:]
         args: dict[str, Any] = {"text": body}
         people = [s for s in spans if s.kind == "person" and s.name]

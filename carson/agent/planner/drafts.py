@@ -27,7 +27,11 @@ class IntroSteps(LookupSteps):
         for n, s in enumerate(people):
             before = self._before(text, s)
             after = text[s.end : s.end + 30]
-            if VIA_BEFORE.search(before) or re.match(
+            if re.match(r"\s*(->|→|=>|>)\s*\S", after):  # "Carlos Mendez -> Olivia Grant"
+                roles[n] = "via"
+            elif re.search(r"(->|→|=>|>)\s*$", before):
+                roles[n] = "to"
+            elif VIA_BEFORE.search(before) or re.match(
                 r"\s+(can|could|to) (intro|introduce|connect)|\s+for an? intro|"
                 r"\s+(to |and )?(ask(ing)?|request(ing)?|get(ting)?)\b[\w\s]{0,14}\bintro",
                 after,
@@ -48,6 +52,10 @@ class IntroSteps(LookupSteps):
         # then position: "email John (about Harry)", "meet Harry"
         for n, s in enumerate(people):
             if n in roles:
+                continue
+            same = next((roles[m] for m in sorted(roles) if people[m].name == s.name), None)
+            if same is not None:  # named twice ("Sarah Lee … a note to Sarah asking her …")
+                roles[n] = same
                 continue
             before = self._before(text, s)
             taken = set(roles.values())
@@ -86,13 +94,17 @@ class IntroSteps(LookupSteps):
     def _draft_intro_email(self, text: str, masked: str, spans: list[Span], ctx: Context) -> Any:
         args = self._draft_args(text, spans, ctx)
         m = re.search(
-            r"\b(?:because|reason:?|the reason is|to (?:discuss|talk about|pitch|show them))\s+"
-            r"(.+?)[.?!]*$",
+            r"\b(?:because|reason:?|the reason is|to (?:discuss|talk about|pitch|show them)|"
+            r"mention(?: that)?|(?:and )?say(?: that)?|point out(?: that)?)\s+(.+?)[.?!]*$"
+            # "… — we help banks reconcile payroll": what the seller's company does
+            r"|(?:^|[—–;:,.]|\s-)\s*((?:we|our (?:team|product|company))(?:'ve| have)? (?:just )?"
+            r"(?:help|helps|launched|shipped|built|build|make|offer|cut|save|reduce|automate)\b"
+            r".+?)[.?!]*$",
             text,
             re.I,
         )
         if m:
-            args["reason"] = m.group(1).strip()
+            args["reason"] = (m.group(1) or m.group(2)).strip()
         if not args:
             return (
                 "Whom is the email for? Ask for routes first, or say "
@@ -115,8 +127,15 @@ class IntroSteps(LookupSteps):
         people = [s for s in spans if s.kind == "person" and s.name]
         if re.search(r"\b(gatekeeper|assistant|receptionist|secretary|ea|front desk)\b", t):
             args["role"] = "gatekeeper"
-        elif re.search(r"\b(the target|as the target|play the prospect|the buyer)\b", t) or (
-            people and people[0].ids and people[0].ids[0] in ctx.targets()
+        elif (
+            re.search(r"\b(the target|as the target|play the prospect|the buyer)\b", t)
+            or (people and people[0].ids and people[0].ids[0] in ctx.targets())
+            # "pitching Olivia once Carlos connects us": the call after the intro
+            or any(re.search(r"\bpitch(ing)?\s*$", self._before(text, s), re.I) for s in people)
+            or (
+                len({s.name for s in people}) > 1
+                and any(self._MAKES_INTRO.match(text[s.end : s.end + 40]) for s in people)
+            )
         ):
             args["role"] = "target"
         index = self._route_index(text, ctx)
@@ -124,7 +143,9 @@ class IntroSteps(LookupSteps):
             args["route_index"] = index
             return args
         if args["role"] == "connector":
-            via, _to = self._roles(text, spans, ctx)
+            via, to = self._roles(text, spans, ctx)
+            if to and to != via and not ctx.targets():  # "my ask to John about Harry"
+                args["to"] = to
         else:
             via = next((s.name for s in people if self._connector_of(text, s, ctx)), None)
             # With no routes on screen, the persona is named: "rehearse with Harry's assistant".
@@ -147,7 +168,8 @@ class IntroSteps(LookupSteps):
     _MAKES_INTRO = re.compile(
         r"^\s+((is|['’]s|will|would|can|could|['’]ll|is going to)\s+([\w']+\s+){0,3}?"
         r"(making|doing|make|do|intro(ducing)?|introduce|connecting|connect)|"
-        r"(made|did|set up|arranged)\s+the\s+intro)\b",
+        r"(made|did|set up|arranged|makes|does|sets up)\s+the\s+intro|"
+        r"(puts?|will put|put) us in touch|connects? us|introduced us|introduces us)\b",
         re.I,
     )
     _YOU_PLAY = re.compile(

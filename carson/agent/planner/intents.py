@@ -30,7 +30,11 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "log_note",
             r"^\s*(please\s+)?(note|remember|jot|log a note|add a note|make a note|take a note|"
-            r"record (a note|that)|save a note|note down|write down that)\b|^\s*note\s*:",
+            r"record (a note|that)|save a note|note down|write down that)\b|^\s*note\s*:"
+            r"|\b(make|take|add|save|keep|log) (a |this as a )?note( of (that|this|it))?[\s.!]*$"
+            r"|\b(add|put|save|write|log|keep)( this| that| it)? (in|into|to|on) (my |the )?notes\b"
+            r"|^\s*(please\s+)?(save|log|store|file)( this| that)?\s*[:—–-]"
+            r"|^\s*(please\s+)?save that\b|\b(jot|note|write) (this|that) down\b",
         ),
         (
             "rehearse",  # "rehearse it: … Priya made the intro" is a rehearsal, not an outcome
@@ -41,7 +45,8 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "log_outcome",
             r"\b(made the intro(duction)?|did the intro|intro(duction)? (was|got) made|"
             r"introduced (me|us)\b|connected us|declined|said no|turned (me|it|us) down|"
-            r"passed on it|refused|won'?t (do|make) the intro|no (response|reply|answer)|"
+            r"passed on (it|making|doing|introducing|the intro)|refused|"
+            r"won'?t (do|make) the intro|no (response|reply|answer)|"
             r"(never|hasn'?t|didn'?t|has not|did not) (replied|reply|respond(ed)?|answer(ed)?|"
             r"got(ten)? back)|never heard back|ghosted|went nowhere|"
             r"(meeting|call) (is |was |got )?(booked|scheduled|set up|confirmed)|"

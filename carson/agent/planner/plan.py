@@ -18,7 +18,7 @@ from carson.agent.planner.context import Call, Context, Plan
 from carson.agent.planner.drafts import IntroSteps
 from carson.agent.planner.intents import IntentClassifier, Scored, rule_intent
 from carson.agent.planner.rehearsal import is_end, no_rehearsal_reply
-from carson.agent.planner.scope import OUT_OF_SCOPE, out_of_scope
+from carson.agent.planner.scope import OUT_OF_SCOPE, act_or_off_topic, out_of_scope
 from carson.agent.planner.slots import Gazetteer, Span
 from carson.agent.planner.words import FOLLOW_UP, PRONOUN, TEAM
 from carson.agent.prompts import load_prompt
@@ -26,6 +26,14 @@ from carson.resolve import Resolver
 from carson.store import Store
 
 __all__ = ["Call", "Context", "Plan", "Planner", "human_text"]
+
+
+_WHEN = re.compile(
+    r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|"
+    r"june|july|august|september|october|november|december|christmas|easter|thanksgiving)\b",
+    re.I,
+)
+"""Capitalised words that name a day, not a person ("a call set for Friday")."""
 
 
 class Planner(IntroSteps):
@@ -47,6 +55,9 @@ class Planner(IntroSteps):
         text = " ".join(text.split())
         if is_end(text):  # a running rehearsal never reaches the planner (the conversation)
             return Plan(reply=no_rehearsal_reply(), intent="end_rehearsal", how="rule")
+        refused = act_or_off_topic(text)
+        if refused is not None:
+            return Plan(reply=refused, intent="smalltalk", how="out-of-scope")
         spans = self.gaz.scan(text, ctx.route_people())
         masked = self._mask(text, spans)
         follow = self._refine_routes(text, masked, spans, ctx) or self._follow_up(
@@ -97,7 +108,8 @@ class Planner(IntroSteps):
             return f'I couldn\'t find a {kind} called "{span.text}" in your network.'
         if len(span.suggestions) > 1 and span.ids:
             quoted = " or ".join(f'"{s}"' for s in span.suggestions[:4])
-            return f'"{span.text}" could be several people in your network: {quoted}?'
+            several = "people" if span.kind == "person" else "companies"
+            return f'"{span.text}" could be several {several} in your network: {quoted}?'
         return load_prompt("did_you_mean").render(
             kind=kind,
             name=span.text,
@@ -105,8 +117,8 @@ class Planner(IntroSteps):
         )
 
     _CANDIDATE = re.compile(
-        r"\b(?:into|at|in at|to|reach|meet|know|about|is|via|through|with|for)\s+"
-        r"((?:[A-Z][\w&'’.-]*)(?:\s+(?:[A-Z][\w&'’.-]*|&|of)){0,3})"
+        r"\b(?P<cue>into|at|in at|to|reach|meet|know|about|is|via|through|with|for)\s+"
+        r"(?P<name>(?:[A-Z][\w&'’.-]*)(?:\s+(?:[A-Z][\w&'’.-]*|&|of)){0,3})"
     )
 
     def _unknown_name(self, text: str, spans: list[Span], intent: str) -> str | None:
@@ -115,14 +127,18 @@ class Planner(IntroSteps):
             return None
         covered = [(s.start, s.end) for s in spans]
         for m in self._CANDIDATE.finditer(text):
-            start, end = m.span(1)
+            start, end = m.span("name")
             if any(a <= start < b or a < end <= b for a, b in covered):
                 continue
-            phrase = m.group(1).strip(" .?!,")
+            if intent != "find_routes" and m.group("cue") in ("at", "in at", "into"):
+                continue  # "roomed with Harry at Cornell": a place, not someone to find
+            phrase = m.group("name").strip(" .?!,")
             words = phrase.split()
             if not words or words[0].lower() in ("i", "me", "my", "the", "carson"):
                 continue
-            if re.fullmatch(r"(VP|CFO|CEO|COO|CTO|MD|HR|EA|Q\d)s?", words[0]):
+            if re.fullmatch(r"(VP|CFO|CEO|COO|CTO|MD|HR|EA|Q\d)s?", words[0]) or _WHEN.match(
+                phrase
+            ):
                 continue
             if intent == "find_routes":
                 lead = text[max(0, start - 12) : start].lower()

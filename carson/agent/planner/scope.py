@@ -39,6 +39,49 @@ OUT_OF_SCOPE = (
 )
 
 
+DO_NOT_ACT = (
+    "I don't send emails or texts, make calls or book anything for you: I draft, and you "
+    'send. I can draft the email or a phone script ("draft an email to John Jacobs about '
+    'Harry Smith"), or rehearse the call with you first.'
+)
+
+_CONTACT_VERB = (
+    r"(send|forward|text|call|phone|ring|dial|e-?mail|message|dm|whatsapp|ping|book|schedule)"
+)
+ACT_FOR_ME = re.compile(
+    # "call John for me", "email Derek on my behalf"
+    rf"\b{_CONTACT_VERB}\b.{{0,60}}\b(for me|on my behalf)\b"
+    # "send it to him", "forward the blurb to Priya" (not "something I can send John")
+    r"|(?<!i can )(?<!i could )(?<!i'll )(?<!i will )(?<!to )(?<!and i )"
+    r"\b(send|forward|submit|e-?mail|text)\s+(it|that|this|them|"
+    r"the (e-?mail|draft|blurb|message|note|script|intro(duction)?))\b"
+    r"|^\W*((please|ok(ay)?|great|cool|perfect|thanks|just|now|go ahead and|then)\W+)*"
+    r"(send|forward)\b(?! me\b)"
+    # "email Derek and tell him I'm in town"
+    r"|\b(e-?mail|text|message|call)\b.{0,40}\b(and |to )tell (him|her|them)\b"
+    # "book me a flight", "book a table"
+    r"|\bbook (me |us )?(a |an |the )?(flight|hotel|table|room|car|cab|uber|train|ticket|"
+    r"restaurant)",
+    re.IGNORECASE,
+)
+"""A request for Carson to act in the world on the seller's behalf: it only drafts."""
+OFF_TOPIC = re.compile(
+    r"\b((stock|share) (price|prices|quote)|stock market|weather|forecast|poems?|haikus?|"
+    r"limericks?|jokes?|recipes?|lyrics|translat(e|ion)|sports? scores?)\b",
+    re.IGNORECASE,
+)
+"""Topics no one asks a relationship map about, whoever else the request names."""
+
+
+def act_or_off_topic(text: str) -> str | None:
+    """The reply for a request Carson must not carry out, or None."""
+    if ACT_FOR_ME.search(text):
+        return DO_NOT_ACT
+    if OFF_TOPIC.search(text):
+        return OUT_OF_SCOPE
+    return None
+
+
 def in_scope(masked: str) -> bool:
     """``masked`` (names replaced by PERSON / COMPANY) is about the seller's network."""
     if "PERSON" in masked or "COMPANY" in masked:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from carson.errors import UnknownPersonError
 from carson.resolve import Resolver, normalize, normalize_org
@@ -34,6 +35,16 @@ STOP = frozenset(
     bill grant rose april june august
     """.split()  # noqa: SIM905
 )
+
+
+_NAME_SLOT = re.compile(
+    r"\b(to|via|through|thru|ask|asking|with|from|e-?mail|call|ring|phone|text|for|and|"
+    r"about|meet|know|play|be)\s+$",
+    re.I,
+)
+"""Words after which a lower-case word is a name: "email jon", "ask jhon about harry"."""
+_ORG_SLOT = re.compile(r"\b(at|into|in|from|with|for|inside|over at)\s+$", re.I)
+"""Words after which a word is a company: "someone at wells"."""
 
 
 @dataclass
@@ -81,17 +92,32 @@ class Gazetteer:
     def __init__(self, resolver: Resolver) -> None:
         self.resolver = resolver
         self.org_keys = resolver.organization_names()
+        self._add_first_words()
         self.person_keys = resolver.person_keys()
         self.first_last: set[str] = set()
+        firsts: set[str] = set()
         for key in self.person_keys:
             parts = key.split()
             if parts:
                 self.first_last.update({parts[0], parts[-1]})
+                firsts.add(parts[0])
+        self.first_names = sorted(firsts)
         self._org_list = list(self.org_keys)
         self._person_list = list(self.person_keys)
         self.org_names = {
             oid: name for name, ids in self.org_keys.items() for oid in ids if len(ids) == 1
         }
+
+    def _add_first_words(self) -> None:
+        """ "wells" for Wells Fargo, "fieldstone" for Fieldstone Health: a name's first word
+        (5+ letters) stands for it where a company goes ("someone at wells"); when several
+        start with it ("fieldstone") the planner asks which."""
+        firsts: dict[str, set[int]] = {}
+        for key, ids in self.org_keys.items():
+            words = key.split()
+            if len(words) >= 2 and len(words[0]) >= 5 and words[0] not in STOP:
+                firsts.setdefault(words[0], set()).update(ids)
+        self.org_firsts = {w: sorted(ids) for w, ids in firsts.items() if w not in self.org_keys}
 
     # ------------------------------------------------------------------ helpers
 
@@ -179,10 +205,45 @@ class Gazetteer:
                     near = process.extractOne(t.norm, sorted(ctx_words), scorer=fuzz.ratio)
                     if near is not None and near[1] >= 80:
                         found = self._person_partial(near[0], ctx)
+                if found is None and len(t.norm) >= 3 and t.norm not in STOP:
+                    found = self._first_name_typo(text, t)
+                if found is None and t.norm in self.org_firsts:
+                    found = self._org_first_word(text, t)
             if found is not None:
                 found.start, found.end, found.text = chunk[0].start, chunk[-1].end, phrase
                 return found, n
         return None, 0
+
+    def _org_first_word(self, text: str, tok: _Tok) -> Span | None:
+        if not _ORG_SLOT.search(text[: tok.start]):
+            return None
+        ids = self.org_firsts[tok.norm]
+        orgs = [self.resolver.store.get_organization(i) for i in ids]
+        names = [o.name for o in orgs if o is not None]
+        if len(ids) == 1 and names:
+            return Span("org", 0, 0, tok.text, names[0], ids)
+        return Span("org", 0, 0, tok.text, ids=ids, suggestions=sorted(names)[:4])
+
+    def _first_name_typo(self, text: str, tok: _Tok) -> Span | None:
+        """ "jon" or "jhon" for John Jacobs, in a name's place ("email jon", "ask jhon"), when
+        one first name is that close and one person has it."""
+        if tok.norm in self.first_last or not _NAME_SLOT.search(text[: tok.start]):
+            return None
+        if re.match(r"[\s-]*[A-Z]", text[tok.end :]):
+            return None  # "Hary Smoth-Jones": a longer name, which the fuzzy scan judges
+        best = process.extract(
+            tok.norm,
+            self.first_names,
+            scorer=OSA.normalized_similarity,
+            score_cutoff=0.75,
+            limit=2,
+        )
+        if not best or (len(best) > 1 and best[1][1] == best[0][1]):
+            return None
+        ids = self.resolver.person_ids(best[0][0])
+        if len(ids) != 1:
+            return None
+        return Span("person", 0, 0, tok.text, self.resolver._names[ids[0]], ids)
 
     def _fuzzy_at(
         self, text: str, toks: list[_Tok], i: int, ctx_words: set[str], lower_text: bool

@@ -35,7 +35,9 @@ TITLES: tuple[tuple[str, str], ...] = (
     (r"\b(chros?|chief people officers?)\b", "CHRO|Chief People Officer|Chief Human"),
     (r"\bhead of payroll\b", "Head of Payroll"),
     (r"\bpayroll\b", "Payroll"),
-    (r"\b(hr|human resources|people team)\b", "HR|Human Resources|People"),
+    (r"\b(hr|human resources|people team|people ops|people operations)\b",
+     "HR|Human Resources|People"),
+    (r"\bfinance( people| folks| team| staff| department| side)?\b", "Finance|" + FINANCE_LEADERS),
     (r"\b(mds?|managing directors?)\b", "Managing Director"),
     (r"\b(executive directors?)\b", "Executive Director"),
     (r"\b(directors?)\b", "Director"),
@@ -46,8 +48,12 @@ TITLES: tuple[tuple[str, str], ...] = (
 OUTCOMES: tuple[tuple[str, str], ...] = (
     (r"\b(meeting|call) (is |was |got )?(booked|scheduled|set up|confirmed)|"
      r"(booked|scheduled|landed|got|have) (a|the) (meeting|call)|on the calendar|"
-     r"meeting with", "meeting_booked"),
-    (r"\b(declined|said no|turned (me|it|us) down|passed on it|refused|won'?t|"
+     r"meeting with|(meeting|call) (is |was )?set (up )?(for|on)|"
+     r"(we'?re|we are|we'?ll be|we will be) (meeting|talking|speaking)( on| next| this)?|"
+     r"(meet|meeting|call|speak|talking) (on |next |this )?(monday|tuesday|wednesday|thursday|"
+     r"friday|saturday|sunday|week)", "meeting_booked"),
+    (r"\b(declined|said no|turned (me|it|us) down|passed on (it|making|doing|introducing|"
+     r"the intro)|refused|won'?t|"
      r"wasn'?t comfortable|not comfortable)", "declined"),
     (r"\b(no (response|reply|answer)|(never|hasn'?t|didn'?t|has not|did not) (replied|reply|"
      r"respond(ed)?|answer(ed)?|got(ten)? back|heard)|never heard back|ghosted|went nowhere|"
@@ -135,8 +141,11 @@ _COUNT = (
         rf"\b(?:top|best|first|just|only|give me|show me|list|find|suggest|name)\s+"
         rf"(?:the\s+)?(?:top\s+)?{_NUM}\b"
     ),
-    # "routes into Workday, 7 please", "…: 4"
-    re.compile(rf"(?:[,:;-]|\bplease)\s*{_NUM}(?:\s+please)?\s*[.!?]*$|\b{_NUM}\s+please\b"),
+    # "routes into Workday, 7 please", "…: 4", "more, like 8"
+    re.compile(
+        rf"(?:[,:;-]|\bplease|\b(?:like|say|maybe|about|around))\s*{_NUM}(?:\s+please)?\s*"
+        rf"[.!?]*$|\b{_NUM}\s+please\b"
+    ),
 )
 _NOT_A_COUNT = re.compile(
     r"^\s*(hops?|intermediar|degrees?|steps?|jumps?|people in between|in between|%|years?|"
@@ -167,7 +176,8 @@ def count(text: str, *, avoid: tuple[int, int] | None = None) -> tuple[int, int,
 _WHO_CUE = re.compile(
     r"\b(to|reach|meet|contact|into|only|just|target(ing)?|someone in|somebody in|people in|"
     r"person in|anyone in|folks in|in front of|get to|talk to|speak to|find|want|need|see|"
-    r"land|(meet|talk|speak) with)\s+((their|the|a|an|its|some|any|one of the|one of their)\s+)?$"
+    r"land|(meet|talk|speak) with|end(s|ing)?( up)? (at|with)|ones? (at|who are))\s+"
+    r"((their|the|a|an|its|some|any|one of the|one of their)\s+)?$"
 )
 _INCIDENTAL = re.compile(
     r"^s?\s+(team\s+|department\s+|dept\s+|function\s+)?(is|are|was|were|has|have|had|"
@@ -194,15 +204,27 @@ def title_filter(text: str) -> str | None:
     t = text.lower()
     heads = re.search(r"\bheads? of (?!the\b|a\b)([a-z&]+)", t)
     head = [(re.escape(heads.group()), "Head of " + _dept(heads.group(1)))] if heads else []
+    found: list[tuple[int, int, str]] = []  # (start, end, title) of every title word
     for rx, title in [*head, *TITLES]:
         for m in re.finditer(rx, t):
-            before, after = t[max(0, m.start() - 40) : m.start()], t[m.end() :]
-            if _INCIDENTAL.match(after):
-                continue
-            if (
-                not before.strip()
-                or _WHO_CUE.search(before)
-                or re.match(r"^s?\s*(at|in|from|over at|only)\b|^s?\s*[-–—,:?]", after)
-            ):
-                return title
+            if not any(a <= m.start() < b for a, b, _ in found):
+                found.append((m.start(), m.end(), title))
+    found.sort()
+    for n, (start, end, title) in enumerate(found):
+        before, after = t[max(0, start - 40) : start], t[end:]
+        if _INCIDENTAL.match(after):
+            continue
+        if (
+            not before.strip()
+            or _WHO_CUE.search(before)
+            or re.match(r"^s?\s*(at|in|from|over at|only)\b|^s?\s*[-–—,:?]", after)
+        ):
+            # "HR or finance people", "VPs and directors": the titles joined to this one
+            titles, last = [title], end
+            for s2, e2, t2 in found[n + 1 :]:
+                if not re.fullmatch(r"s?\s*(,|/|&|or|and|and/or)\s*(the\s+)?", t[last:s2]):
+                    break
+                titles.append(t2)
+                last = e2
+            return "|".join(dict.fromkeys("|".join(titles).split("|")))
     return None
