@@ -32,7 +32,7 @@ NAME = "intent"
 PHRASINGS = Path(__file__).parent / "phrasings"
 HOLDOUTS = {
     "holdout": "written blind; since tuned on (session 2), so no longer held out",
-    "holdout2": "written blind in session 3; reported, not judged",
+    "holdout2": "written blind in session 3 (79.6% blind); since tuned on",
 }
 """Splits written by someone who had not read the planner: reported, never a gate."""
 FAST_LIMIT = 30
