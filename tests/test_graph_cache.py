@@ -240,3 +240,27 @@ def test_a_second_writer_of_the_same_entry_replaces_it_whole(demo_store: Store) 
     assert _entries(demo_store.home) == [entry]
     assert [p.name for p in _cache.root(demo_store.home).iterdir()] == [entry.name]
     assert _from_disk(demo_store).from_cache
+
+
+def test_processes_building_at_once_leave_one_good_entry(demo_store: Store) -> None:
+    code = (
+        "import sys; from pathlib import Path; from carson.store import Store;"
+        " from carson.graph import load_network;"
+        " net = load_network(Store(Path(sys.argv[1]), create=False));"
+        " print(net.from_cache, net.snapshot.n)"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(demo_store.home)], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
+    outs = [p.communicate()[0].split() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0]
+    n = build_network(demo_store).snapshot.n
+    assert all(int(o[1]) == n for o in outs)
+    (entry,) = _entries(demo_store.home)
+    assert [p.name for p in _cache.root(demo_store.home).iterdir()] == [entry.name]
+    got = _from_disk(demo_store)
+    assert got.from_cache
+    _assert_same(got, build_network(demo_store))
