@@ -33,6 +33,9 @@ from carson.models import Channel, Direction, TieContext
 
 csv.field_size_limit(10_000_000)
 
+# First names, surnames, companies and titles repeat down a file: clean each once.
+_clean = lru_cache(maxsize=65_536)(_text.clean)
+
 _CONNECTION_COLS = {
     "first name": "first",
     "last name": "last",
@@ -105,7 +108,7 @@ def _connections(text: str, file: str) -> Iterator[Record]:
         i_first, i_last, i_url, i_mail = at["first"], at["last"], at["url"], at["email"]
         i_company, i_position, i_connected = at["company"], at["position"], at["connected"]
         pad = [""] * width
-        clean, url_of, email_of, date_of = _text.clean, _text.url, _text.email, _text.parse_date
+        clean, url_of, email_of, date_of = _clean, _text.url, _text.email, _text.parse_date
 
         for cells in reader:
             line = start + prev + 1
