@@ -12,6 +12,10 @@
    integrity_check`` must say ok, re-running the import (in this process) must leave no
    duplicate people, and the rebuilt notes index (what ``carson reindex`` does) must give
    the same top-5 notes for five queries as a home that imported the file without a kill.
+4. **8 stops mid-write**: ``carson import`` of a 20,000-row LinkedIn CSV (big enough
+   that batches are written on the writer thread while the next are parsed) gets a
+   Ctrl-C (SIGINT) or a SIGKILL, alternately, after a random delay; the store must pass
+   ``integrity_check`` and hold all of the file or none of it.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ SEEDS = [
 ]
 FILES, FAST_FILES = 200, 40
 KILLS, FAST_KILLS = 20, 1
+STOPS, FAST_STOPS = 8, 1
 QUERIES = ["payroll vendor switch", "marathon training", "new baby", "budget for next year", "golf"]
 
 
@@ -243,6 +248,58 @@ def _kills(ctx: EvalContext, res: SuiteResult, n: int) -> dict[str, int]:
     return dict(counts)
 
 
+def _connections(path: Path, rows: int) -> None:
+    lines = ["Notes:", '"When exporting your connection data..."', ""]
+    lines.append("First Name,Last Name,URL,Email Address,Company,Position,Connected On")
+    for i in range(rows):
+        mail = f"stop{i}@example.com" if i % 4 == 0 else ""
+        lines.append(
+            f"Stop{i % 97},Person{i},https://www.linkedin.com/in/stop-{i},{mail},"
+            f"Company {i % 300},Director,{1 + i % 28:02d} Feb 2024"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _stops(ctx: EvalContext, res: SuiteResult, n: int) -> dict[str, int]:
+    """Ctrl-C or SIGKILL while batches are being written on the writer thread."""
+    rows = 20_000
+    path = ctx.workdir / "Connections.csv"
+    _connections(path, rows)
+    rng = random.Random(6)
+    counts: Counter[str] = Counter()
+    for i in range(n):
+        home = ctx.home(f"stop-{i}")
+        env = {**os.environ, "CARSON_HOME": str(home)}
+        proc = subprocess.Popen(
+            _import_cmd(path), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        how = signal.SIGINT if i % 2 == 0 else signal.SIGKILL
+        delay = rng.uniform(0.5, 2.5)
+        time.sleep(delay)
+        stopped = proc.poll() is None
+        if stopped:
+            proc.send_signal(how)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            res.failures.append(f"stop {i}: the import did not end within 60 s of {how.name}")
+            continue
+        counts["stopped mid-way"] += stopped
+        with Store(home) as store:
+            ok = store.integrity_check() == "ok"
+            people = store.counts().people
+        whole = people in (0, rows + 1)  # nothing, or every row and the user
+        counts["all or nothing"] += ok and whole
+        if not (ok and whole):
+            res.failures.append(
+                f"stop {i} ({how.name} after {delay:.2f} s): integrity {'ok' if ok else 'BAD'},"
+                f" {people} people (expected 0 or {rows + 1})"
+            )
+    return dict(counts)
+
+
 def run(ctx: EvalContext) -> SuiteResult:
     timer = Timer()
     try:
@@ -255,6 +312,8 @@ def run(ctx: EvalContext) -> SuiteResult:
     uncaught, refused, imported = _damaged_files(ctx, res, n_files)
     rows_ok, rows_total = _damaged_rows(ctx, res)
     kills = _kills(ctx, res, n_kills)
+    n_stops = FAST_STOPS if ctx.fast else STOPS
+    stops = _stops(ctx, res, n_stops)
     res.metrics = [
         Metric("uncaught exceptions", float(uncaught), "==", 0,
                note=f"{n_files} damaged files: {imported} imported, {refused} refused"),
@@ -266,6 +325,9 @@ def run(ctx: EvalContext) -> SuiteResult:
                float(n_kills)),
         Metric("same top-5 after reindex", float(kills.get("same top-5", 0)), "==",
                float(n_kills)),
+        Metric("all or nothing after Ctrl-C/SIGKILL mid-write",
+               float(stops.get("all or nothing", 0)), "==", float(n_stops),
+               note=f"{stops.get('stopped mid-way', 0)} of {n_stops} stopped"),
     ]  # fmt: skip
     res.seconds = timer.seconds
     return res
