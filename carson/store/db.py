@@ -568,16 +568,24 @@ class Store:
         return note.model_copy(update={"id": nid})
 
     def notes(self, *, person_id: int | None = None) -> list[Note]:
+        """Every note (by id), or one person's notes (newest first), people linked."""
+        people: dict[int, list[int]] = {}
         if person_id is None:
             rows = self.db.execute("SELECT * FROM notes ORDER BY id").fetchall()
+            links = self.db.execute("SELECT note_id, person_id FROM note_people ORDER BY rowid")
         else:
             rows = self.db.execute(
                 "SELECT n.* FROM notes n JOIN note_people p ON p.note_id = n.id"
                 " WHERE p.person_id = ? ORDER BY n.at DESC, n.id DESC",
                 (person_id,),
             ).fetchall()
-        people: dict[int, list[int]] = {}
-        for r in self.db.execute("SELECT note_id, person_id FROM note_people ORDER BY rowid"):
+            # only the links of this person's notes: a draft reads a few notes, not 100k
+            links = self.db.execute(
+                "SELECT note_id, person_id FROM note_people WHERE note_id IN"
+                " (SELECT note_id FROM note_people WHERE person_id = ?) ORDER BY rowid",
+                (person_id,),
+            )
+        for r in links:
             people.setdefault(r[0], []).append(r[1])
         return [_note(r, people.get(r["id"], [])) for r in rows]
 
