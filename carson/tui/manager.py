@@ -201,6 +201,24 @@ class ChatManager:
         """Load the agent and its models (slow imports) ahead of the first question."""
         _ = self.engine
 
+    def nudge(self, k: int = 3) -> str | None:
+        """Who is overdue for a check-in, as one line for the chat's opening (or None).
+
+        Run straight on the store, not through the conversation: the seller did not ask,
+        so it is no turn of theirs for a follow-up to refer to."""
+        from carson.tools import ToolContext, run_tool
+
+        run = run_tool(ToolContext(self.store, self.settings), "reconnect_suggestions", {"k": k})
+        people = run.result.get("suggestions") if run.ok else None
+        if not people:
+            return None
+        names = [f"**{p['name']}** ({p['relationship']}, {_since(p)})" for p in people]
+        return (
+            "Worth a check-in before you need them: "
+            + ", ".join(names)
+            + ". Ask *who should I reconnect with?* for openers."
+        )
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -359,6 +377,12 @@ class ChatManager:
             raise UsageError(_NO_REHEARSAL, "Start one with /rehearse or `r` on a route.")
         session, self.rehearsal = self.rehearsal, None
         return session.end()
+
+
+def _since(suggestion: dict[str, Any]) -> str:
+    """ "8 months quiet" from a reconnect suggestion's reason."""
+    m = re.search(r"last in touch (.+?) ago", str(suggestion.get("why", "")))
+    return f"{m.group(1)} quiet" if m else "no contact on record"
 
 
 def _field(result: Any, key: str) -> Any:

@@ -68,6 +68,9 @@ class ReplayManager(ChatManager):
     def status(self) -> Status:
         return Status(**load()["status"])
 
+    def nudge(self, k: int = 3) -> str | None:
+        return None  # the live one names people by how long they've been quiet, from today
+
 
 def replay_app(settings: Settings, *, theme: str = "textual-dark") -> CarsonApp:
     return CarsonApp(ReplayManager(settings, engine=ReplayEngine()), theme=theme)

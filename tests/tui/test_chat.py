@@ -199,6 +199,17 @@ async def test_poor_rehearsal_gets_advice_not_praise(demo_home: Path) -> None:
         assert f'✗ {missed[0].name}: you said "hey"' in shown
 
 
+async def test_opening_the_chat_names_who_is_overdue_for_a_check_in(demo_home: Path) -> None:
+    app = app_on(demo_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        messages = [m.source for m in app.screen.query(CarsonMessage)]
+        assert len(messages) == 2 and messages[1].startswith("Worth a check-in")
+        assert "quiet" in messages[1] and "who should I reconnect with?" in messages[1]
+        # the seller's turn came from nowhere: the conversation has no call to refer to
+        assert app.manager.engine.conv.history == []
+
+
 async def test_unknown_company_gets_did_you_mean(demo_home: Path) -> None:
     app = app_on(demo_home)
     async with app.run_test(size=SIZE) as pilot:

@@ -83,6 +83,17 @@ class ChatScreen(Screen[None]):
             from carson.tui.manager import ErrorInfo
 
             self.app.call_from_thread(self._show_error, ErrorInfo.of(exc))  # type: ignore[arg-type]  # textual types async callbacks as Never
+            return
+        try:
+            nudge = self.manager.nudge()
+        except Exception:  # a reminder is a nicety: never an error on opening
+            nudge = None
+        if nudge:
+            self.app.call_from_thread(self._show_nudge, nudge)  # type: ignore[arg-type]  # textual types async callbacks as Never
+
+    async def _show_nudge(self, text: str) -> None:
+        if len(self.conversation.children) == 1:  # only before the seller's first question
+            await self.conversation.mount(CarsonMessage(text))
 
     def show_status(self, status: Status) -> None:
         self.last_status = status
