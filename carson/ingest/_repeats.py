@@ -34,7 +34,24 @@ def merge_repeats(records: Iterable[Record], file: str) -> list[Record]:
     contacts = [(i, r) for i, r in enumerate(out) if isinstance(r, ContactRecord)]
     # name + company only ties a row to one without a LinkedIn profile (two profiles
     # are either the same URL or two people): most files have none such, so no names
-    by_name = any(r.organization and not any(_LINKEDIN in u for u in r.urls) for _, r in contacts)
+    by_name = False
+    for _, r in contacts:
+        if r.organization:
+            for u in r.urls:
+                if _LINKEDIN in u:
+                    break
+            else:
+                by_name = True
+                break
+    if not by_name and all(
+        len(set(values)) == len(values)
+        for values in (
+            [v for _, r in contacts for v in r.urls],
+            [v for _, r in contacts for v in r.emails],
+            [v for _, r in contacts for v in r.phones],
+        )
+    ):
+        return out  # the common case: no identifier twice, no names to compare
     by_url: dict[str, int] = {}
     by_email: dict[str, int] = {}
     by_phone: dict[str, int] = {}
