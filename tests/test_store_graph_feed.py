@@ -194,3 +194,27 @@ def test_a_nul_in_a_name_or_title_falls_back_to_rows(store: Store) -> None:
     assert net.people[a].name == "Nul\x00Name"
     assert net.people[b].title == "VP\x00Sales" and net.people[a].title is None
     assert net.staff[o] == [b, a]
+
+
+@pytest.mark.parametrize("odd_position", [70_000, -3])
+def test_participants_outside_the_packed_range_are_read_exactly(
+    store: Store, odd_position: int
+) -> None:
+    from carson.models import Person
+
+    with store.write():
+        ids = [store.add_person(Person(name=f"P{i}")).id for i in range(3)]
+        db = store.db
+        db.execute(
+            "INSERT INTO interactions (id, at, channel, direction) VALUES"
+            " (1, '2025-03-04T10:20:30', 'meeting', 'mutual')"
+        )
+        db.executemany(
+            "INSERT INTO interaction_people (interaction_id, person_id, position) VALUES (?, ?, ?)",
+            [(1, ids[0], 0), (1, ids[1], odd_position), (1, ids[2], 5)],
+        )
+    got = _as_rows(graph_feed.interaction_columns(store))
+    assert got == _joined(store)
+    assert [r[4] for r in got] == sorted(
+        ids, key=lambda i: {ids[0]: 0, ids[1]: odd_position, ids[2]: 5}[i]
+    )

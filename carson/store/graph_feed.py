@@ -86,12 +86,74 @@ def _by(key: np.ndarray, *cols: np.ndarray) -> list[np.ndarray]:
     return [key[order], *(c[order] for c in cols)]
 
 
+def _bits(db: sqlite3.Connection, table: str, column: str) -> int | None:
+    """Bits that hold every value of an indexed integer column (two index lookups), or None
+    when it holds a negative value (or nothing)."""
+    lo, hi = db.execute(
+        f"SELECT (SELECT min({column}) FROM {table}), (SELECT max({column}) FROM {table})"
+    ).fetchone()
+    if not isinstance(lo, int) or not isinstance(hi, int) or lo < 0:
+        return None
+    return max(1, hi.bit_length())
+
+
+def _packed(
+    db: sqlite3.Connection,
+    table: str,
+    words: Sequence[Sequence[tuple[str, int]]],
+    params: Sequence[object] = (),
+) -> list[np.ndarray] | None:
+    """Integer SQL expressions over every row in one scan, several packed into each value
+    read and cut apart in numpy (fewer values through ``group_concat`` is most of what a
+    column costs). Each word is a list of ``(expr, bits)`` fields, the first in the highest
+    bits, each in ``0 .. 2**bits - 1``; a word of one field with 0 bits is read as is.
+    Returns every field's column in order, or None when a word does not fit in 62 bits
+    (read the columns apart with :func:`_columns`)."""
+    exprs: list[str] = []
+    layout: list[list[tuple[int, int]]] = []
+    for fields in words:
+        if len(fields) == 1 and fields[0][1] == 0:
+            exprs.append(fields[0][0])
+            layout.append([(0, 0)])
+            continue
+        at = sum(b for _, b in fields)
+        if at > 62:
+            return None
+        shifts = []
+        for _, b in fields:
+            at -= b
+            shifts.append((at, b))
+        exprs.append(
+            " | ".join(f"(({e}) << {sh})" for (e, _), (sh, _) in zip(fields, shifts, strict=True))
+        )
+        layout.append(shifts)
+    cols = _columns(db, table, exprs, params)
+    return [
+        col if b == 0 else (col >> sh) & ((1 << b) - 1)
+        for col, shifts in zip(cols, layout, strict=True)
+        for sh, b in shifts
+    ]
+
+
 def tie_columns(store: Store, contexts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(a, b, context) of every tie in id order; context is its index in ``contexts`` (-1
     for any other value). No evidence: see :func:`pair_ties`."""
+    db = store.db
     ctx, params = _code("context", contexts, -1)
-    # The CASE parameters come first in the statement, before the rowid range.
-    _, a, b, c = _by(*_columns(store.db, "ties", ["id", "a", "b", ctx], params))
+    ba, bb, bi = _bits(db, "ties", "a"), _bits(db, "ties", "b"), _bits(db, "ties", "id")
+    bc = max(1, (len(contexts) + 1).bit_length())
+    got = None
+    if ba and bb and bi:
+        # The CASE parameters come first in the statement, before the rowid range.
+        cols = _packed(
+            db, "ties", [[(f"{ctx} + 1", bc), ("id", bi)], [("a", ba), ("b", bb)]], params
+        )
+        if cols is not None:
+            got = [cols[1], cols[2], cols[3], cols[0] - 1]
+    if got is None:
+        # The CASE parameters come first in the statement, before the rowid range.
+        got = _columns(db, "ties", ["id", "a", "b", ctx], params)
+    _, a, b, c = _by(*got)
     return a, b, c
 
 
@@ -119,16 +181,27 @@ def interaction_columns(store: Store) -> InteractionColumns:
     channels = sorted(c.value for c in Channel)
     ch, params = _code("channel", channels, -1)
     direction = "CASE direction WHEN 'outbound' THEN 1 WHEN 'inbound' THEN 2 ELSE 0 END"
-    iid, at, chan, dirn = _by(
-        *_columns(db, "interactions", ["id", _seconds("at"), ch, direction], params)
-    )
+    bi = _bits(db, "interactions", "id")
+    bc = max(1, (len(channels) + 1).bit_length())
+    cols = None
+    if bi:
+        # Channel, direction and id in one packed value; the time on its own (it may be < 0).
+        got = _packed(
+            db,
+            "interactions",
+            [[(f"{ch} + 1", bc), (direction, 2), ("id", bi)], [(_seconds("at"), 0)]],
+            params,
+        )
+        if got is not None:
+            cols = [got[2], got[3], got[0] - 1, got[1]]
+    if cols is None:
+        cols = _columns(db, "interactions", ["id", _seconds("at"), ch, direction], params)
+    iid, at, chan, dirn = _by(*cols)
     if chan.size and int(chan.min()) < 0:  # a channel the model does not name: read them all
         channels = sorted(r[0] for r in db.execute("SELECT DISTINCT channel FROM interactions"))
         ch, params = _code("channel", channels, -1)
         _, chan = _by(*_columns(db, "interactions", ["id", ch], params))
-    pid_i, person, pos = _columns(
-        db, "interaction_people", ["interaction_id", "person_id", "position"]
-    )
+    pid_i, person, pos = _participants(db)
     # Order participants by (interaction, position); usually they already are.
     if pid_i.size > 1:
         ok = (pid_i[1:] > pid_i[:-1]) | ((pid_i[1:] == pid_i[:-1]) & (pos[1:] > pos[:-1]))
@@ -248,6 +321,35 @@ def job_columns(store: Store) -> JobRows | None:
         np.concatenate(c) if c else np.empty(0, dtype=np.int64) for c in cols
     )
     return JobRows(person, org, titles, start, end, current.astype(bool))
+
+
+def _participants(db: sqlite3.Connection) -> list[np.ndarray]:
+    """(interaction id, person id, position) of every ``interaction_people`` row, packed
+    into one value a row when they fit. Positions go in as ``position + 1`` clamped to
+    ``0 .. top``: if any lands on either end, the rows are read apart instead."""
+    bi = _bits(db, "interaction_people", "interaction_id")
+    bp = _bits(db, "interaction_people", "person_id")
+    names = ["interaction_id", "person_id", "position"]
+    if bi and bp:
+        bpos = min(16, 62 - bi - bp)
+        if bpos >= 2:
+            top = (1 << bpos) - 1
+            got = _packed(
+                db,
+                "interaction_people",
+                [
+                    [
+                        ("interaction_id", bi),
+                        ("person_id", bp),
+                        (f"max(0, min(position + 1, {top}))", bpos),
+                    ]
+                ],
+            )
+            if got is not None:
+                pos = got[2]
+                if not pos.size or (int(pos.min()) > 0 and int(pos.max()) < top):
+                    return [got[0], got[1], pos - 1]
+    return _columns(db, "interaction_people", names)
 
 
 def people_rows(store: Store) -> list[tuple[int, str, int, int]]:
