@@ -72,7 +72,7 @@ class RehearsalScreen(Screen[None]):
             return
         self.busy = True
         self.lines.mount(UserMessage(event.text))
-        self.lines.scroll_end(animate=False)
+        self.call_after_refresh(self.lines.scroll_end, animate=False)  # once it is laid out
         self.query_one(Thinking).start(f"{self.opening.speaker} is thinking")
         self.say(event.text)
 
@@ -103,7 +103,7 @@ class RehearsalScreen(Screen[None]):
             self.lines.mount(ErrorMessage(ErrorInfo.of(exc)))
             return
         self.lines.mount(FeedbackPanel(self.feedback))
-        self.lines.scroll_end(animate=False)
+        self.call_after_refresh(self.lines.scroll_end, animate=False)  # once it is laid out
         self.query_one(PromptArea).placeholder = "Rehearsal over: esc goes back to the chat"
 
     def action_close(self) -> None:
