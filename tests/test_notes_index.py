@@ -191,8 +191,14 @@ def test_an_index_built_by_the_fp32_embedder_is_rebuilt_by_the_next_search(
     index_module._INDEXES.clear()
     old._reset_client()
 
-    assert texts(search_notes(store, "payroll problems", k=3)) == want
+    told: list[tuple[int, str]] = []  # what a face is told before the wait
+    index_module.REBUILD_NOTICES.append(lambda n, name: told.append((n, name)))
+    try:
+        assert texts(search_notes(store, "payroll problems", k=3)) == want
+    finally:
+        index_module.REBUILD_NOTICES.clear()
     index = open_index(store.home)
+    assert told == [(len(NOTES), index.embedder.name)]
     assert index.collection.metadata["embedder"] == index.embedder.name != PREVIOUS_NAME
     assert index.count() == len(NOTES)
     assert len(store.note_ids_with_vectors(index.embedder.name)) == len(NOTES)

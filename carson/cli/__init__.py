@@ -78,10 +78,21 @@ def _register() -> None:
 _register()
 
 
+def _rebuild_notice(notes: int, embedder: str) -> None:
+    sys.stderr.write(
+        f"Carson: re-embedding your {notes:,} notes with {embedder} (the faster embedder; "
+        "once, then searches are instant)…\n"
+    )
+    sys.stderr.flush()
+
+
 def main() -> None:
     """Console-script entry point: run the app and render Carson errors at the edge."""
     if os.environ.get("CARSON_DEBUG"):
         _common.DEBUG = True
+    from carson.notes.index import REBUILD_NOTICES
+
+    REBUILD_NOTICES.append(_rebuild_notice)
     try:
         app()
     except _common.CarsonError as exc:

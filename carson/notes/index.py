@@ -26,7 +26,7 @@ import contextlib
 import re
 import threading
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -345,6 +345,7 @@ class NotesIndex:
         if self._seen.get(store) == token:
             return 0
         if self._collection is None and self._built_by_same_model(store):
+            self._announce(store)
             count = self.rebuild(store)
             self._seen[store] = store.change_token()
             return count
@@ -370,6 +371,12 @@ class NotesIndex:
             self._verified = self._stats(store)
             self._seen[store] = store.change_token()
             return len(notes) + len(extra)
+
+    def _announce(self, store: Store) -> None:
+        count = store.note_stats()[0]
+        for notice in REBUILD_NOTICES:
+            with contextlib.suppress(Exception):  # a notice never stops the rebuild
+                notice(count, self.embedder.name)
 
     def _built_by_same_model(self, store: Store) -> bool:
         """Whether the index on disk holds vectors of this embedder's packaged model run
@@ -494,6 +501,12 @@ class NotesIndex:
 
 _INDEXES: dict[tuple[str, str], NotesIndex] = {}
 _INDEXES_LOCK = threading.Lock()
+
+
+REBUILD_NOTICES: list[Callable[[int, str], None]] = []
+"""Called with (notes, embedder) before an index rebuilds itself (after an upgrade that
+runs the same model another way): the faces register one to tell the user why the first
+search takes a while. Empty in tests and scripts."""
 
 
 def open_index(home: Path, settings: Settings | None = None) -> NotesIndex:

@@ -42,7 +42,18 @@ class CarsonApp(App[None]):
         self.theme = theme
 
     def on_mount(self) -> None:
+        from carson.notes.index import REBUILD_NOTICES
+
+        REBUILD_NOTICES.append(self._rebuild_notice)
         self.push_screen(ChatScreen(self.manager, home_label=self.home_label))
+
+    def _rebuild_notice(self, notes: int, embedder: str) -> None:
+        """The notes index rebuilds itself (from a worker thread): say why it takes a while."""
+        self.call_from_thread(
+            self.notify,
+            f"Re-embedding your {notes:,} notes with the faster embedder; once only.",
+            title="Notes",
+        )
 
     @property
     def chat(self) -> ChatScreen:
@@ -61,6 +72,10 @@ class CarsonApp(App[None]):
         self.theme = LIGHT if self.theme == DARK else DARK
 
     def on_unmount(self) -> None:
+        from carson.notes.index import REBUILD_NOTICES
+
+        if self._rebuild_notice in REBUILD_NOTICES:
+            REBUILD_NOTICES.remove(self._rebuild_notice)
         self.manager.close()
 
 
