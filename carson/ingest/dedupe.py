@@ -64,7 +64,7 @@ def candidates(store: Store, limit: int = 50) -> list[Candidate]:
     for ids in index.by_name.values():
         for i, a in enumerate(ids):
             for b in ids[i + 1 :]:
-                shared = index.orgs_of.get(a, set()) & index.orgs_of.get(b, set())
+                shared = set(index.orgs_of.get(a, ())) & set(index.orgs_of.get(b, ()))
                 if shared:
                     offer(a, b, 97.0, f"same name, both at {org_names[min(shared)]}")
                 else:

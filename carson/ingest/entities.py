@@ -26,10 +26,13 @@ _LINKEDIN = "linkedin.com/"
 
 
 class EntityIndex:
+    """Per person, small lists rather than sets: one is made for every new person, and
+    a set costs several times a list to make."""
+
     def __init__(self, store: Store) -> None:
         self.by_ident: dict[tuple[str, str], int] = {}
-        self.idents_of: dict[int, set[tuple[str, str]]] = defaultdict(set)
-        self._linkedin: dict[int, set[str]] = {}
+        self.idents_of: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        self._linkedin: dict[int, list[str]] = {}
         for kind, value, pid in store.identifier_rows():
             self.add_ident(pid, kind, value)
         self.by_name: dict[str, list[int]] = defaultdict(list)
@@ -45,7 +48,7 @@ class EntityIndex:
             for label in [org.name, *org.aliases]:
                 self.org_ids.setdefault(normalize_org(label), org.id)
             self.org_key_of[org.id] = normalize_org(org.name)
-        self.orgs_of: dict[int, set[int]] = defaultdict(set)
+        self.orgs_of: dict[int, list[int]] = defaultdict(list)
         # (name key, org id) -> people: name + organisation matches without scanning namesakes
         self.by_name_org: dict[tuple[str, int], list[int]] = defaultdict(list)
         for _eid, pid, oid, *_ in store.employment_rows():
@@ -62,7 +65,7 @@ class EntityIndex:
         orgs = self.orgs_of[pid]
         if oid in orgs:
             return
-        orgs.add(oid)
+        orgs.append(oid)
         name = self.name_of.get(pid)
         if name is not None:
             self.by_name_org[(normalize(name), oid)].append(pid)
@@ -70,7 +73,10 @@ class EntityIndex:
     def add_person(
         self, pid: int, name: str, idents: list[tuple[str, str]], oid: int | None
     ) -> None:
-        """Someone new: ``add_name``, ``add_ident`` for each identifier, ``add_job`` at ``oid``."""
+        """Someone new: ``add_name``, ``add_ident`` for each identifier, ``add_job`` at ``oid``.
+
+        ``idents`` (distinct, none known yet) becomes the index's own list: don't reuse it.
+        """
         key = normalize(name)
         self.name_of[pid] = name
         self.by_name[key].append(pid)
@@ -79,17 +85,18 @@ class EntityIndex:
             for ident in idents:
                 by_ident[ident] = pid
                 if ident[0] == "url" and _LINKEDIN in ident[1]:
-                    self._linkedin.setdefault(pid, set()).add(ident[1])
-            self.idents_of[pid] = set(idents)
+                    self._linkedin.setdefault(pid, []).append(ident[1])
+            self.idents_of[pid] = idents
         if oid is not None:
-            self.orgs_of[pid] = {oid}
+            self.orgs_of[pid] = [oid]
             self.by_name_org[(key, oid)].append(pid)
 
     def add_ident(self, pid: int, kind: str, value: str) -> None:
+        """A new identifier (one no one has yet) for someone."""
         self.by_ident[(kind, value)] = pid
-        self.idents_of[pid].add((kind, value))
+        self.idents_of[pid].append((kind, value))
         if kind == "url" and _LINKEDIN in value:
-            self._linkedin.setdefault(pid, set()).add(value)
+            self._linkedin.setdefault(pid, []).append(value)
 
     def add_org(self, oid: int, name: str) -> None:
         key = normalize_org(name)
@@ -107,13 +114,15 @@ class EntityIndex:
         return oid
 
     def linkedin_urls(self, pid: int) -> set[str]:
-        return self._linkedin.get(pid, set())
+        return set(self._linkedin.get(pid, ()))
 
     def conflicts(self, pid: int, urls: Sequence[str]) -> bool:
         """Both have LinkedIn profiles and they differ: two different people."""
-        mine = {u for u in urls if _LINKEDIN in u}
-        theirs = self.linkedin_urls(pid)
-        return bool(mine and theirs and not mine & theirs)
+        theirs = self._linkedin.get(pid)
+        if not theirs:
+            return False
+        mine = [u for u in urls if _LINKEDIN in u]
+        return bool(mine) and not any(u in theirs for u in mine)
 
     def match(
         self,
