@@ -324,6 +324,8 @@ def test_a_teammates_route_is_drafted_and_rehearsed_with_the_teammate(demo_home:
     assert [h["name"] for h in first["hops"]] == ["Priya Patel", "Rachel Kim"]
     draft = _ask("t", "draft the email for route 1")["tool_calls"][0]["result"]["draft"]
     assert (draft["via"], draft["to"]) == ("Priya Patel", "Rachel Kim")
+    by_name = _ask("t", "write the email to Priya")["tool_calls"][0]["result"]["draft"]
+    assert (by_name["via"], by_name["to"]) == ("Priya Patel", "Rachel Kim")
     state = _ask("t", "rehearse route 1")["rehearsal"]
     assert (state["role"], state["via"], state["to"]) == ("connector", "Priya Patel", "Rachel Kim")
 

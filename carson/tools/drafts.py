@@ -51,15 +51,20 @@ def connector(route: Route) -> int | None:
     return start if len(route.hops) - start >= 2 else None
 
 
+def _askable(route: Route) -> list[int]:
+    """The people on ``route`` one could ask for the intro (everyone but the asker and the
+    target; the teammate too on a teammate's route)."""
+    start = connector(route)
+    return [] if start is None else route.path[start:-1]
+
+
 def _ends(ctx: ToolContext, args: DraftArgs) -> tuple[str | None, str | None, Route | None]:
     route: Route | None = None
     if args.route_index is not None:
         route = ctx.route(args.route_index)
     elif args.via and not args.to and ctx.recent_routes:
         via = ctx.resolver.person(args.via)
-        route = next(
-            (r for r in ctx.recent_routes if via.id in r.path[connector(r) or 1 : -1]), None
-        )
+        route = next((r for r in ctx.recent_routes if via.id in _askable(r)), None)
     elif args.to and not args.via and ctx.recent_routes:
         to = ctx.resolver.person(args.to)
         route = next((r for r in ctx.recent_routes if r.path[-1] == to.id), None)
@@ -160,23 +165,34 @@ NEXT_STEP = (
 )
 
 
-def _connector_to(ctx: ToolContext, name: str) -> str:
-    """The first hop of the best route to ``name``: who made the intro in the practice call."""
+def _best_route(ctx: ToolContext, name: str) -> tuple[str, Route | None]:
+    """The person ``name`` means, and the seller's best route to them (if any)."""
     from carson.graph import how_do_i_know
 
     person = ctx.resolver.person(name)
     routes = how_do_i_know(ctx.store, person.name, k=1)
-    if not routes:
+    return person.name, routes[0] if routes else None
+
+
+def _no_intro(name: str) -> ToolError:
+    return ToolError(
+        f"You know {name} directly: there is no intro to rehearse.",
+        f'Rehearse asking them yourself: "rehearse the call with {name}".',
+    )
+
+
+def _connector_to(ctx: ToolContext, name: str) -> str:
+    """The first hop of the best route to ``name``: who made the intro in the practice call."""
+    name, route = _best_route(ctx, name)
+    if route is None:
         raise ToolError(
-            f"There is no route to {person.name} in your network, so nobody made the intro.",
-            f'Name the connector: "rehearse the call with {person.name}, John made the intro".',
+            f"There is no route to {name} in your network, so nobody made the intro.",
+            f'Name the connector: "rehearse the call with {name}, John made the intro".',
         )
-    if len(routes[0].hops) < 3:
-        raise ToolError(
-            f"You know {person.name} directly: there is no intro to rehearse.",
-            f'Rehearse asking them yourself: "rehearse the call with {person.name}".',
-        )
-    return routes[0].hops[1].name
+    start = connector(route)
+    if start is None:
+        raise _no_intro(name)
+    return route.hops[start].name
 
 
 def _persona(ctx: ToolContext, name: str) -> tuple[str, str | None, str]:
@@ -186,13 +202,11 @@ def _persona(ctx: ToolContext, name: str) -> tuple[str, str | None, str]:
     introduced to ("pretend to be Harry Smith", Harry two hops away) is the target, and
     the first hop of the best route to them is the connector who made the intro.
     """
-    from carson.graph import how_do_i_know
-
-    person = ctx.resolver.person(name)
-    routes = how_do_i_know(ctx.store, person.name, k=1)
-    if routes and len(routes[0].hops) >= 3:
-        return routes[0].hops[1].name, person.name, "target"
-    return person.name, None, "connector"
+    name, route = _best_route(ctx, name)
+    start = connector(route) if route is not None else None
+    if route is not None and start is not None:
+        return route.hops[start].name, name, "target"
+    return name, None, "connector"
 
 
 @tool("rehearse", RehearseArgs)
@@ -205,10 +219,7 @@ def rehearse(ctx: ToolContext, args: RehearseArgs) -> RehearseResult:
         route = ctx.route(args.route_index)
         start = connector(route)
         if start is None:
-            raise ToolError(
-                f"You know {route.hops[-1].name} directly: there is no intro to rehearse.",
-                f'Rehearse asking them yourself: "rehearse the call with {route.hops[-1].name}".',
-            )
+            raise _no_intro(route.hops[-1].name)
         via, to = route.hops[start].name, route.hops[-1].name
     elif ctx.recent_routes and not to:
         route = ctx.recent_routes[0]
