@@ -1,17 +1,18 @@
 """The import's working state and its batched writes (see ``apply`` for the whole story).
 
 ``_Writer`` loads what resolution needs once (identifiers, names, jobs, the owner's
-ties), creates people and ties in memory, and writes new rows with ``executemany``
-when ``flush`` is called; row ids are assigned here, since the transaction holds the
-writer lock. Rare changes to rows that already exist are written at once.
+ties), creates people and ties in memory, and writes new rows thousands a statement
+(``Store.bulk_insert_values``) when ``flush`` is called; row ids are assigned here,
+since the transaction holds the writer lock. Rare changes to rows that already exist
+are written at once.
 
 A batch of new contacts can be written on a thread (``flush(background=True)``) while
 the next batch is parsed and resolved: Python's sqlite3 lets go of the GIL while SQLite
-steps, so the two share the machine's cores. The thread uses the one connection, inside
-the file's one transaction; ``store`` waits for it, so nothing else touches the
-connection meanwhile, and ``close`` waits for it before the transaction can end (a
-Ctrl-C included). The rows it writes stop at the first sign that the transaction is
-over, so none can ever be written outside it.
+steps, and a multi-row insert is one step, so the two share the machine's cores. The
+thread uses the one connection, inside the file's one transaction; ``store`` waits for
+it, so nothing else touches the connection meanwhile, and ``close`` stops and waits for
+it before the transaction can end (a Ctrl-C included). Before each statement it checks
+that the import goes on and the transaction is open, so nothing is written outside it.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def _same(rows: Iterable[tuple[object, ...]]) -> Iterable[tuple[object, ...]]:
 
 @dataclass
 class _Pending:
-    """New rows waiting for ``executemany``, in the order foreign keys need them."""
+    """New rows waiting to be written, in the order foreign keys need them."""
 
     orgs: list[tuple[int, str]] = field(default_factory=list)
     people: list[tuple[object, ...]] = field(default_factory=list)

@@ -8,9 +8,10 @@ notes are not written twice.
 
 The hot path never reads the store per record: what it needs (identifiers, names,
 jobs, the owner's ties, people's fields) is loaded once into dicts, records resolve
-against those, and new rows wait in ``_Pending`` to be written with ``executemany``
-(``_writer``). Messages and meetings, and who was on them together, are ``_mail``'s.
-This module holds contacts, their jobs, and the ties and notes a Carson CSV names.
+against those, and new rows wait in ``_Pending`` to be written in batches, on a thread
+while the next batch is made (``_writer``). Messages and meetings, and who was on them
+together, are ``_mail``'s. This module holds contacts, their jobs, and the ties and
+notes a Carson CSV names.
 """
 
 from __future__ import annotations
