@@ -173,9 +173,18 @@ def test_carson_never_acts_for_the_seller_it_only_drafts(demo_store: Store, text
     assert "I draft, and you send" in plan.reply
 
 
-def test_sending_words_inside_a_draft_request_still_draft(demo_store: Store) -> None:
-    tool, args = _plan(demo_store, "write something I can send John so he'll intro me to Harry")
-    assert (tool, args) == ("draft_intro_email", {"via": "John Jacobs", "to": "Harry Smith"})
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("write something I can send John so he'll intro me to Harry", "draft_intro_email"),
+        ("write an email for me to John asking him to introduce me to Harry", "draft_intro_email"),
+        ("can you draft a call script for me: John about Harry", "draft_phone_script"),
+    ],
+)
+def test_sending_words_inside_a_draft_request_still_draft(
+    demo_store: Store, text: str, tool: str
+) -> None:
+    assert _plan(demo_store, text) == (tool, {"via": "John Jacobs", "to": "Harry Smith"})
 
 
 @pytest.mark.parametrize(

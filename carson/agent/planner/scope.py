@@ -73,9 +73,17 @@ OFF_TOPIC = re.compile(
 """Topics no one asks a relationship map about, whoever else the request names."""
 
 
+_DRAFTING = re.compile(
+    r"\b(draft|write|wrote|compose|script|prep(are)?|outline|template|talking points|"
+    r"rehears\w*|practi[cs]\w*)\b",
+    re.IGNORECASE,
+)
+"""Wording that asks for a draft: "write an email for me to John" is one, not an errand."""
+
+
 def act_or_off_topic(text: str) -> str | None:
     """The reply for a request Carson must not carry out, or None."""
-    if ACT_FOR_ME.search(text):
+    if ACT_FOR_ME.search(text) and not _DRAFTING.search(text):
         return DO_NOT_ACT
     if OFF_TOPIC.search(text):
         return OUT_OF_SCOPE
