@@ -11,9 +11,11 @@ transaction. Not in it, and printed beside it: the child's ``import carson.inges
 and, for LinkedIn, the whole ``carson import FILE --json`` command end to end (start-up,
 CLI, import, summary), which is what a user waits for.
 
-Baselines, measured in the same run and interleaved with the candidate: for LinkedIn the
-same rows written one at a time through ``Store.add_person``/``add_tie`` with a fresh
-identifier lookup per row (no in-memory index); for mail, the stdlib ``mailbox`` with a
+Baselines, measured in the same run and interleaved with the candidate: for LinkedIn,
+the same import with its batches written in line rather than on the writer thread
+("writes in line"), and the same rows written one at a time through
+``Store.add_person``/``add_tie`` with a fresh identifier lookup per row (no in-memory
+index); for mail, the stdlib ``mailbox`` with a
 store lookup per address (on a smaller file: it is slow). The mbox import is timed at two
 file sizes with its peak RSS (peak memory must not grow with the file). Medians and the
 slowest run are printed, with rates per CPU-second, and the load average at start and end
@@ -116,13 +118,19 @@ def make_mbox(path: Path, messages: int) -> None:
             )
 
 
-def _child_linkedin(csv_path: str) -> dict[str, float]:
-    """One import into a fresh home; the caller runs this in a fresh process."""
+def _child_linkedin(csv_path: str, in_line: bool = False) -> dict[str, float]:
+    """One import into a fresh home; the caller runs this in a fresh process.
+
+    ``in_line``: write every batch on the importing thread (no writer thread)."""
     t0 = time.perf_counter()
     from carson.ingest import import_path
     from carson.store import Store
 
     startup = time.perf_counter() - t0
+    if in_line:
+        from carson.ingest import apply
+
+        apply._BACKGROUND = False
     with tempfile.TemporaryDirectory() as home, Store(Path(home)) as store:
         t, c = time.perf_counter(), time.process_time()
         report = import_path(store, Path(csv_path), index_notes=False)
@@ -307,10 +315,12 @@ def main() -> None:
             for label, code in codes:
                 runs.setdefault(label, []).append(_child("linkedin", csv_path, code))
                 cli.setdefault(label, []).append(_cli(csv_path, code))
+            runs.setdefault("writes in line", []).append(_child("linkedin-in-line", csv_path))
             runs.setdefault("naive baseline", []).append(_child("naive", csv_path))
         print(f"LinkedIn CSV, {args.rows:,} rows, parse + resolve + store (fresh process each):")
         for label, _code in codes:
             _line(label, "contacts", args.rows, runs[label], _startup(runs[label]))
+        _line("writes in line", "contacts", args.rows, runs["writes in line"])
         _line("naive baseline", "contacts", args.rows, runs["naive baseline"])
         print("  the whole `carson import Connections.csv --json` command, end to end:")
         for label, _code in codes:
@@ -347,6 +357,8 @@ def main() -> None:
 def _child_main(kind: str, path: str, *extra: str) -> None:
     if kind == "linkedin":
         result = _child_linkedin(path)
+    elif kind == "linkedin-in-line":
+        result = _child_linkedin(path, in_line=True)
     elif kind == "naive":
         result = _child_naive(path)
     elif kind == "mbox":
