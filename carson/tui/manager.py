@@ -36,6 +36,8 @@ SLASH_COMMANDS: dict[str, str] = {
     "/rehearse": "/rehearse [N] [connector|target|gatekeeper]: practise the call",
     "/end": "/end: finish a rehearsal and get feedback",
     "/note": "/note TEXT: record a note (people named are linked)",
+    "/reconnect": "/reconnect: who is overdue for a check-in, with an opener",
+    "/give": "/give [NAME]: introductions you could make (for NAME)",
     "/model": "/model NAME: switch brain (offline, openai:gpt-4o-mini, …)",
     "/clear": "/clear: clear the conversation",
     "/help": "/help: every key binding and command",
@@ -301,6 +303,10 @@ class ChatManager:
             if not rest:
                 raise UsageError("A note needs some text.", "e.g. /note Harry is hiring a CFO")
             return self._tool("log_note", {"text": rest}, on_tool)
+        if name == "/reconnect":
+            return self._tool("reconnect_suggestions", {}, on_tool)
+        if name == "/give":
+            return self._tool("help_first", {"person": rest} if rest else {}, on_tool)
         if name == "/model":
             if not rest:
                 return Reply(text=f"The active brain is **{self.brain}**.")
@@ -422,6 +428,11 @@ def _tool_text(tool: str, result: Any) -> str:
     if tool == "log_note":
         people = [str(p) for p in _field(result, "people") or []]
         return "Noted" + (f" (linked to {', '.join(people)})." if people else ".")
+    if tool in ("reconnect_suggestions", "help_first"):
+        from carson.agent.planner.compose import compose
+
+        data = result.model_dump(mode="json") if hasattr(result, "model_dump") else result
+        return compose([(tool, data, True)])
     if isinstance(result, str):
         return result
     return ""

@@ -210,6 +210,19 @@ async def test_opening_the_chat_names_who_is_overdue_for_a_check_in(demo_home: P
         assert app.manager.engine.conv.history == []
 
 
+async def test_upkeep_commands_answer_in_the_chat(demo_home: Path) -> None:
+    app = app_on(demo_home)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await say(app, pilot, "/reconnect")
+        answer = list(app.screen.query(CarsonMessage))[-1].source
+        assert answer.startswith("Worth a check-in before you need them:")
+        assert "last in touch" in answer
+        await say(app, pilot, "/give Sarah Lee")
+        answer = list(app.screen.query(CarsonMessage))[-1].source
+        assert answer.startswith("Introductions you could make") and "Sarah Lee" in answer
+
+
 async def test_unknown_company_gets_did_you_mean(demo_home: Path) -> None:
     app = app_on(demo_home)
     async with app.run_test(size=SIZE) as pilot:
@@ -286,7 +299,9 @@ async def test_help_lists_every_binding_and_command(demo_home: Path) -> None:
     keys = {line.split()[0] for line in help_content(all_sections()).plain.splitlines() if line}
     for key in ("e", "c", "r", "enter", "ctrl+g", "ctrl+s", "ctrl+r", "ctrl+e", "f1", "ctrl+j"):
         assert key in keys
-    for command in ("/routes", "/draft", "/call", "/rehearse", "/end", "/note", "/model"):
+    for command in (
+        "/routes", "/draft", "/call", "/rehearse", "/end", "/note", "/reconnect", "/give", "/model"
+    ):  # fmt: skip
         assert command in keys
 
 
