@@ -145,6 +145,42 @@ def test_write_marker_changes_with_every_committed_write_and_only_then(store: St
     other.close()
 
 
+def test_writes_the_graph_does_not_read_leave_the_marker_and_its_cache_be(
+    store: Store,
+) -> None:
+    """A search's index rows, a logged outcome and a note about one person change none of
+    the graph's pairs, so a million-person graph is not rebuilt after them; a note about
+    two people links them, so it is."""
+    from datetime import datetime
+
+    from carson.graph import load_network
+    from carson.models import Note, Outcome, OutcomeKind, Person
+
+    with store.write():
+        a = store.add_person(Person(name="Ada Lovelace", is_me=True)).id or 0
+        b = store.add_person(Person(name="Charles Babbage")).id or 0
+    net = load_network(store)
+    marker = store.write_marker()
+    with store.write():
+        nid = store.add_note(Note(text="Coffee with Ada", at=datetime(2025, 1, 1), people=[a])).id
+        store.put_note_index_rows("some-embedder", [(nid or 0, b"\0" * 8, [])])
+        store.add_outcome(
+            Outcome(at=datetime(2025, 1, 3), path=[a, b], outcome=OutcomeKind.declined)
+        )
+    assert store.write_marker() == marker
+    assert load_network(store) is net  # the same cached network
+    with store.write():
+        store.clear_note_index_rows()
+    assert store.write_marker() == marker
+    with store.write():  # a graph row inside the same transaction still counts
+        store.add_outcome(
+            Outcome(at=datetime(2025, 1, 4), path=[a, b], outcome=OutcomeKind.intro_made)
+        )
+        store.add_note(Note(text="Ada and Charles", at=datetime(2025, 1, 2), people=[a, b]))
+    assert store.write_marker() != marker
+    assert load_network(store) is not net
+
+
 def test_people_and_job_columns_match_the_rows(demo_store: Store) -> None:
     people = graph_feed.people_columns(demo_store)
     assert people is not None

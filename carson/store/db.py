@@ -15,7 +15,7 @@ import itertools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -94,6 +94,8 @@ class Store:
         self.db.execute("PRAGMA synchronous = NORMAL")
         self._lock = WriterLock(locations.lock_path(self.home), timeout=lock_timeout)
         self._in_tx = False
+        self._aside = 0
+        """Rows written in this transaction that the graph does not read (`_off_graph`)."""
         mode = self.db.execute("PRAGMA journal_mode").fetchone()[0]
         if mode != "wal" or self._needs_migration():
             with self._locked():
@@ -129,17 +131,29 @@ class Store:
             self.db.execute("BEGIN IMMEDIATE")
             self._in_tx = True
             changes = self.db.total_changes
+            self._aside = 0
             try:
                 yield self
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
             else:
-                if self.db.total_changes != changes:  # once per transaction that wrote rows
+                # once per transaction that wrote rows the graph reads: a search's index
+                # rows, an outcome or a note about one person leave the graph's cache be
+                if self.db.total_changes - changes > self._aside:
                     bump_write_marker(self.db)
                 self.db.execute("COMMIT")
             finally:
                 self._in_tx = False
+
+    @contextmanager
+    def _off_graph(self) -> Iterator[None]:
+        """Rows written inside are none of the graph's: they don't move the write marker."""
+        before = self.db.total_changes
+        try:
+            yield
+        finally:
+            self._aside += self.db.total_changes - before
 
     def _require_tx(self) -> None:
         if not self._in_tx:
@@ -556,15 +570,19 @@ class Store:
 
     def add_note(self, note: Note) -> Note:
         self._require_tx()
-        cur = self.db.execute(
-            "INSERT INTO notes (text, at, source) VALUES (?, ?, ?)",
-            (note.text, note.at.isoformat(), note.source),
-        )
-        nid = int(cur.lastrowid or 0)
-        self.db.executemany(
-            "INSERT OR IGNORE INTO note_people (note_id, person_id) VALUES (?, ?)",
-            [(nid, pid) for pid in note.people],
-        )
+        # The graph reads notes about two or more people (they link them); one about a
+        # single person ("coffee with Sarah") changes none of its pairs.
+        alone = len(set(note.people)) < 2
+        with self._off_graph() if alone else nullcontext():
+            cur = self.db.execute(
+                "INSERT INTO notes (text, at, source) VALUES (?, ?, ?)",
+                (note.text, note.at.isoformat(), note.source),
+            )
+            nid = int(cur.lastrowid or 0)
+            self.db.executemany(
+                "INSERT OR IGNORE INTO note_people (note_id, person_id) VALUES (?, ?)",
+                [(nid, pid) for pid in note.people],
+            )
         return note.model_copy(update={"id": nid})
 
     def notes(self, *, person_id: int | None = None) -> list[Note]:
@@ -645,6 +663,12 @@ class Store:
     ) -> None:
         """Record (note id, vector bytes, organisation ids) as the notes index derived them."""
         self._require_tx()
+        with self._off_graph():
+            self._put_note_index_rows(embedder, rows)
+
+    def _put_note_index_rows(
+        self, embedder: str, rows: Iterable[tuple[int, bytes, Iterable[int]]]
+    ) -> None:
         for note_id, vector, orgs in rows:
             self.db.execute(
                 "INSERT OR REPLACE INTO note_vectors (note_id, embedder, vector) VALUES (?, ?, ?)",
@@ -659,13 +683,14 @@ class Store:
     def clear_note_index_rows(self, note_ids: Iterable[int] | None = None) -> None:
         """Forget what the notes index derived: for these notes, or all of them."""
         self._require_tx()
-        if note_ids is None:
-            self.db.execute("DELETE FROM note_vectors")
-            self.db.execute("DELETE FROM note_orgs")
-            return
-        keys = [(i,) for i in note_ids]
-        self.db.executemany("DELETE FROM note_vectors WHERE note_id = ?", keys)
-        self.db.executemany("DELETE FROM note_orgs WHERE note_id = ?", keys)
+        with self._off_graph():
+            if note_ids is None:
+                self.db.execute("DELETE FROM note_vectors")
+                self.db.execute("DELETE FROM note_orgs")
+                return
+            keys = [(i,) for i in note_ids]
+            self.db.executemany("DELETE FROM note_vectors WHERE note_id = ?", keys)
+            self.db.executemany("DELETE FROM note_orgs WHERE note_id = ?", keys)
 
     def note_vectors(self, ids: Iterable[int], embedder: str) -> list[tuple[int, bytes]]:
         """(note id, vector bytes) for those of ``ids`` that ``embedder`` has embedded."""
@@ -759,7 +784,12 @@ class Store:
     # ---------------------------------------------------------------- outcomes
 
     def add_outcome(self, outcome: Outcome) -> Outcome:
+        """Outcomes feed calibration, read per query: none of the graph's rows."""
         self._require_tx()
+        with self._off_graph():
+            return self._add_outcome(outcome)
+
+    def _add_outcome(self, outcome: Outcome) -> Outcome:
         cur = self.db.execute(
             "INSERT INTO outcomes (at, path, target_org_id, outcome, predicted, features)"
             " VALUES (?, ?, ?, ?, ?, ?)",
