@@ -60,6 +60,10 @@ MAX_TOKENS = 256
 BATCH_SIZE = 16
 """Texts per onnxruntime run: 16 edged out 32 and 64 in the bench (2 workers, 2 cores)."""
 OPENAI_DEFAULT_MODEL = "text-embedding-3-small"
+INT8_DISABLED_OPTIMIZERS = ("SkipLayerNormFusion",)
+"""onnxruntime's fusions the int8 session goes without: its ``SkipLayerNormalization``
+kernel took ~12% of a run, where the ``Add`` and ``LayerNormalization`` it replaces take
+~3% (onnxruntime 1.32, profiled with ``SessionOptions.enable_profiling``)."""
 
 
 class EmbedderError(CarsonError):
@@ -195,6 +199,8 @@ class LocalEmbedder(Embedder):
         self.spinning = spinning
         """Whether idle intra-op threads busy-wait (only matters with ``session_threads`` > 1:
         spinning made a 2-thread run ~2x slower on the shared 2-core machine)."""
+        self.disabled_optimizers = list(INT8_DISABLED_OPTIMIZERS if int8 else ())
+        """onnxruntime graph fusions left out of this session (see INT8_DISABLED_OPTIMIZERS)."""
         self._lock = threading.Lock()
         self._session: Any = None
         self._tokenizer: Any = None
@@ -253,7 +259,10 @@ class LocalEmbedder(Embedder):
             options.log_severity_level = 3
             try:
                 session = ort.InferenceSession(
-                    model, sess_options=options, providers=["CPUExecutionProvider"]
+                    model,
+                    sess_options=options,
+                    providers=["CPUExecutionProvider"],
+                    disabled_optimizers=self.disabled_optimizers or None,
                 )
             except Exception as exc:  # onnxruntime raises its own exception types
                 where = self._derived_path or model_path

@@ -9,8 +9,10 @@ Prints, with baselines measured in the same run:
    fp32, ``all-MiniLM-L6-v2-onnx-int8``) one note at a time and with Carson's
    batching, the baselines; then Carson's int8 embedder (``-int8-dyn``: int8
    products, see ``carson/notes/_quantize.py``) one note at a time, batched on one
-   thread, and its default (length-sorted batches of 16 on two workers); and the
-   query path (one short text) of both.
+   thread, as its first derivation ran (attention unfused, onnxruntime's
+   SkipLayerNormalization fusion on), with only the attention fused, and its default
+   (length-sorted batches of 16 on two workers); and the query path (one short text)
+   of both. ``--embed-only`` stops there.
 2. The corpus: ``--corpus`` (100,000) distinct note texts from combinatorial
    templates; their vectors are embedded once and cached in ``--cache-dir`` under a
    hash of the texts and the model, so reruns measure indexing and queries only.
@@ -276,6 +278,21 @@ class PrecomputedEmbedder(Embedder):
         return self.inner.info()
 
 
+class Derivation1(LocalEmbedder):
+    """Carson's int8 embedder as its first derivation ran: the attention left as
+    exported (reshapes, transposes, MatMuls, softmax) and onnxruntime's
+    SkipLayerNormalization fusion on. Derived in memory, never cached."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.disabled_optimizers = []
+
+    def _derived(self, source: Path) -> str | bytes:
+        from carson.notes import _quantize
+
+        return _quantize.derive(source.read_bytes(), attention=False)
+
+
 def timed(fn: Callable[[], object], repeat: int) -> list[float]:
     out = []
     for _ in range(repeat):
@@ -295,6 +312,8 @@ def bench_embedding(texts: list[str], repeat: int) -> None:
         f"\n== Embedding rate, {len(texts):,} notes (median of {repeat} interleaved runs,"
         f" load {load()}) =="
     )
+    skip_layer_norm = LocalEmbedder()
+    skip_layer_norm.disabled_optimizers = []
     variants = [
         (
             f"baseline: previous ({PREVIOUS_NAME}), one at a time",
@@ -304,6 +323,8 @@ def bench_embedding(texts: list[str], repeat: int) -> None:
         ("int8: one note at a time, 1 thread", LocalEmbedder(threads=1, batch_size=1)),
         ("int8: batched by length (16), 1 thread", LocalEmbedder(threads=1)),
         ("int8: 2 workers, batches of 32", LocalEmbedder(threads=2, batch_size=32)),
+        ("int8 as derivation 1 (attention unfused, SkipLayerNorm): 16, 2", Derivation1()),
+        ("int8, attention fused, SkipLayerNorm fused: 16, 2 workers", skip_layer_norm),
         (f"Carson default ({LOCAL_NAME}): 16, 2 workers", LocalEmbedder()),
     ]
     for _, emb in variants:
@@ -400,6 +421,7 @@ def main(argv: list[str] | None = None) -> int:
         help="distinct notes generated (and embedded once); each size uses the first ones",
     )
     ap.add_argument("--skip-embed-rate", action="store_true", help="only index and query")
+    ap.add_argument("--embed-only", action="store_true", help="only the embedding rate")
     ap.add_argument(
         "--cache-dir",
         type=Path,
@@ -424,6 +446,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     if not args.skip_embed_rate:
         bench_embedding(texts[: args.embed_sample], args.repeat)
+    if args.embed_only:
+        return 0
     print(f"\n== Vectors for {len(texts):,} notes ==")
     vectors = cached_vectors(texts, LocalEmbedder(), args.cache_dir)
 
