@@ -10,9 +10,11 @@ giving different vectors. Nothing is ever downloaded.
 
 onnxruntime would turn those int8 weights into fp32 ones and multiply in fp32.
 Carson instead derives, once, a graph that keeps them int8 and quantizes each
-token's activations on the fly (``_quantize.py``): ~1.5x the notes per CPU-second
-on this AVX2 machine, vectors at cosine >= 0.99 to the fp32 ones and retrieval
-unchanged (``evals/notes_quality.py``). The derived file is cached under the data
+token's activations on the fly, with each layer's attention fused (``_quantize.py``),
+and runs it without onnxruntime's SkipLayerNormalization fusion
+(``INT8_DISABLED_OPTIMIZERS``): ~1.7x the notes per CPU-second on this AVX2 machine,
+vectors at cosine >= 0.99 to the fp32 ones and retrieval unchanged
+(``evals/notes_quality.py``). The derived file is cached under the data
 home (``models/``), keyed by the source model's digest and the derivation version,
 with its own digest beside it, checked at every load. The previous fp32 run stays
 available as ``CARSON_EMBEDDER=all-MiniLM-L6-v2-onnx-int8`` (its name), for indexes
