@@ -323,8 +323,8 @@ def bench_embedding(texts: list[str], repeat: int) -> None:
         ("int8: one note at a time, 1 thread", LocalEmbedder(threads=1, batch_size=1)),
         ("int8: batched by length (16), 1 thread", LocalEmbedder(threads=1)),
         ("int8: 2 workers, batches of 32", LocalEmbedder(threads=2, batch_size=32)),
-        ("int8 as derivation 1 (attention unfused, SkipLayerNorm): 16, 2", Derivation1()),
-        ("int8, attention fused, SkipLayerNorm fused: 16, 2 workers", skip_layer_norm),
+        ("int8 as derivation 1 (as before): 16, 2 workers", Derivation1()),
+        ("int8, attention fused + SkipLayerNorm: 16, 2 workers", skip_layer_norm),
         (f"Carson default ({LOCAL_NAME}): 16, 2 workers", LocalEmbedder()),
     ]
     for _, emb in variants:
