@@ -13,7 +13,7 @@
    duplicate people, and the rebuilt notes index (what ``carson reindex`` does) must give
    the same top-5 notes for five queries as a home that imported the file without a kill.
 4. **8 stops mid-write**: ``carson import`` of a 20,000-row LinkedIn CSV (big enough
-   that batches are written on the writer thread while the next are parsed) gets a
+   to be written in several batches of one transaction) gets a
    Ctrl-C (SIGINT) or a SIGKILL, alternately, after a random delay; the store must pass
    ``integrity_check`` and hold all of the file or none of it.
 """
@@ -261,7 +261,7 @@ def _connections(path: Path, rows: int) -> None:
 
 
 def _stops(ctx: EvalContext, res: SuiteResult, n: int) -> dict[str, int]:
-    """Ctrl-C or SIGKILL while batches are being written on the writer thread."""
+    """Ctrl-C or SIGKILL while a file's batches are being written."""
     rows = 20_000
     path = ctx.workdir / "Connections.csv"
     _connections(path, rows)
