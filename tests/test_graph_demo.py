@@ -46,3 +46,16 @@ def test_goldman_alumni_routes_skip_current_goldman_staff(demo_store: Store) -> 
     assert harry in goldman
     for r in alumni:
         assert not goldman & {h["person_id"] for h in r["hops"]}, r["summary"]
+
+
+def test_neighbors_from_the_snapshot_are_the_networkx_neighbors(demo_store: Store) -> None:
+    # The upkeep tools list the seller's ties from the CSR snapshot, never building the
+    # networkx view (gigabytes at a million people): both must give the same people.
+    from carson.graph import load_network
+
+    net = load_network(demo_store)
+    assert net.me_id is not None
+    sample = [net.me_id, *net.team_ids, *sorted(net.people)[::97]]
+    for pid in sample:
+        assert net.neighbors(pid) == sorted(net.graph.neighbors(pid)), pid
+    assert net.neighbors(-1) == []

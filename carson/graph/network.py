@@ -167,6 +167,17 @@ class Network:
         )
         return g
 
+    def neighbors(self, pid: int) -> list[int]:
+        """The people ``pid`` has a tie with, from the routing snapshot's CSR rows: O(degree),
+        without building the networkx view (gigabytes at a million people)."""
+        snap = self.snapshot
+        try:
+            i = snap.index_of(pid)
+        except KeyError:
+            return []
+        row = snap.indices[int(snap.indptr[i]) : int(snap.indptr[i + 1])]
+        return sorted(int(x) for x in snap.ids[row])
+
     def tie(self, a: int, b: int) -> TieInfo | None:
         """Everything known about the tie between two people (with evidence), or None."""
         key = pair(a, b)

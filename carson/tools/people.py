@@ -91,8 +91,8 @@ def person_profile(ctx: ToolContext, args: PersonArgs) -> ProfileResult:
     net = load_network(store)
     ties: list[TieLine] = []
     you: TieLine | None = None
-    if person.id in net.graph:
-        for other in net.graph.neighbors(person.id):
+    if person.id in net.people:
+        for other in net.neighbors(person.id):
             info = net.tie(person.id, other)
             if info is None or other not in net.people:
                 continue

@@ -95,10 +95,10 @@ def reconnect_suggestions(ctx: ToolContext, args: ReconnectArgs) -> ReconnectRes
 
     net = load_network(ctx.store)
     me = net.me_id
-    if me is None or me not in net.graph:
+    if me is None or me not in net.people:
         raise ToolError("Carson doesn't know who you are yet.", "Import your own contacts first.")
     scored: list[tuple[float, int, TieInfo]] = []
-    for other in net.graph.neighbors(me):
+    for other in net.neighbors(me):
         info = net.tie(me, other)
         p = net.people.get(other)
         cadence = CADENCE_DAYS.get(info.context) if info is not None else None
@@ -171,11 +171,11 @@ def help_first(ctx: ToolContext, args: HelpFirstArgs) -> HelpFirstResult:
 
     net = load_network(ctx.store)
     me = net.me_id
-    if me is None or me not in net.graph:
+    if me is None or me not in net.people:
         raise ToolError("Carson doesn't know who you are yet.", "Import your own contacts first.")
     industry = {o.id: o.industry for o in net.orgs.values()}
     friends: dict[int, float] = {}
-    for other in net.graph.neighbors(me):
+    for other in net.neighbors(me):
         info = net.tie(me, other)
         p = net.people.get(other)
         if info is not None and p is not None and not p.is_team and info.strength >= 0.45:
@@ -199,7 +199,7 @@ def help_first(ctx: ToolContext, args: HelpFirstArgs) -> HelpFirstResult:
     )
     ideas: list[IntroIdea] = []
     for a, b in pairs:
-        if net.graph.has_edge(a, b):
+        if net.pairs.find(a, b) >= 0:  # they know each other already
             continue
         pa, pb = net.people.get(a), net.people.get(b)
         if pa is None or pb is None or pa.org_id == pb.org_id:
