@@ -216,12 +216,8 @@ def _import(
                 imp = Importer(
                     store, owner=who, owner_emails=owner_emails, file=label, report=report
                 )
-                try:
-                    good += _apply(imp, records, total, progress, store)
-                    imp.finish()
-                except BaseException:
-                    imp.close()  # no batch may still be writing when the transaction ends
-                    raise
+                good += _apply(imp, records, total, progress, store)
+                imp.finish()
                 new_notes += imp.new_note_ids
             if good == 0 and not report.problems:
                 report.warnings.append(

@@ -5,25 +5,15 @@ ties), creates people and ties in memory, and writes new rows thousands a statem
 (``Store.bulk_insert_values``) when ``flush`` is called; row ids are assigned here,
 since the transaction holds the writer lock. Rare changes to rows that already exist
 are written at once.
-
-A batch of new contacts can be written on a thread (``flush(background=True)``) while
-the next batch is parsed and resolved: Python's sqlite3 lets go of the GIL while SQLite
-steps, and a multi-row insert is one step, so the two share the machine's cores. The
-thread uses the one connection, inside the file's one transaction; ``store`` waits for
-it, so nothing else touches the connection meanwhile, and ``close`` stops and waits for
-it before the transaction can end (a Ctrl-C included). Before each statement it checks
-that the import goes on and the transaction is open, so nothing is written outside it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache, partial
+from functools import lru_cache
 from typing import Any
 
 from carson.ingest.entities import EntityIndex
@@ -46,17 +36,6 @@ _CONTEXT = {c: c.value for c in TieContext}
 @lru_cache(maxsize=8192)
 def _iso(d: date) -> str:
     return d.isoformat()
-
-
-class _Stopped(Exception):
-    """The import stopped (or its transaction ended) while a batch was being written."""
-
-
-_Rows = Callable[[Iterable[tuple[object, ...]]], Iterable[tuple[object, ...]]]
-
-
-def _same(rows: Iterable[tuple[object, ...]]) -> Iterable[tuple[object, ...]]:
-    return rows
 
 
 @dataclass
@@ -88,10 +67,7 @@ class _Writer:
         as_of: date | None = None,
     ) -> None:
         assert owner.id is not None
-        self._store = store
-        self._thread: threading.Thread | None = None
-        self._thread_error: BaseException | None = None
-        self._stop = False
+        self.store = store
         self.owner = owner
         self.owner_id: int = owner.id
         self.owner_emails = {e.lower() for e in owner_emails} | set(owner.emails)
@@ -134,84 +110,15 @@ class _Writer:
 
     # ------------------------------------------------------------------ writing
 
-    @property
-    def store(self) -> Store:
-        """The store, once a batch being written on the thread is in it."""
-        if self._thread is not None:
-            self._join()
-        return self._store
-
-    def _join(self) -> None:
-        """Wait for the batch on the thread; raise what went wrong there.
-
-        A Ctrl-C meanwhile stops the batch, waits for it all the same (the transaction
-        must not end under it), and is raised afterwards.
-        """
-        thread, interrupted = self._thread, None
-        if thread is None:
-            return
-        while True:
-            try:
-                thread.join()
-                break
-            except BaseException as exc:  # KeyboardInterrupt, SystemExit
-                self._stop = True
-                interrupted = interrupted or exc
-        self._thread = None
-        error, self._thread_error = self._thread_error, None
-        if interrupted is not None:
-            raise interrupted
-        if error is not None:
-            raise error
-
-    def close(self) -> None:
-        """After an error: stop and wait for a batch still being written, so that the
-        transaction can end (the error being raised is the one that counts)."""
-        if self._thread is not None:
-            self._stop = True
-            with contextlib.suppress(_Stopped):
-                self._join()
-
-    def flush(self, *, background: bool = False) -> None:
-        """Write every buffered row; ``background``: on a thread, while the caller goes on."""
-        p, store = self._p, self.store  # the previous batch is written first
+    def flush(self) -> None:
+        """Write every buffered row."""
+        p, store = self._p, self.store
         if not (p.orgs or p.people or p.identifiers or p.field_sources or p.jobs
                 or p.job_updates or p.ties or p.mail):  # fmt: skip
             return
         self._p = _Pending()
         self._pending_from = self._next_pid
-        if background and not p.mail:
-            self._thread = threading.Thread(
-                target=self._write_batch, args=(p,), name="carson-import-writer", daemon=True
-            )
-            self._thread.start()
-        else:
-            self._write(p, store)
-
-    def _write_batch(self, p: _Pending) -> None:
-        try:
-            self._write(p, self._store, threaded=True)
-        except BaseException as exc:  # raised again by ``_join``
-            self._thread_error = exc
-
-    def _go_on(self) -> bool:
-        """On the thread: the import goes on and its transaction is open."""
-        if self._stop or not self._store.db.in_transaction:
-            raise _Stopped
-        return True
-
-    def _rows(self, rows: Iterable[tuple[object, ...]]) -> Iterator[tuple[object, ...]]:
-        """``rows``, until the import is stopped or its transaction is over."""
-        go_on = self._go_on
-        for row in rows:
-            go_on()
-            yield row
-
-    def _write(self, p: _Pending, store: Store, *, threaded: bool = False) -> None:
-        """Write a batch; on the thread, new rows go as one statement a table."""
-        rows: _Rows = self._rows if threaded else _same
-        go_on = self._go_on if threaded else None
-        insert = partial(store.bulk_insert_values, go_on=go_on)
+        insert = store.bulk_insert_values
         if p.orgs:
             insert("organizations", p.orgs, ids=True)
         if p.people:
@@ -219,13 +126,11 @@ class _Writer:
         if p.identifiers:
             insert("identifiers", p.identifiers)
         if p.field_sources:
-            store.upsert_field_sources(
-                rows([(*k[:2], v, k[2]) for k, v in p.field_sources.items()])
-            )
+            store.upsert_field_sources([(*k[:2], v, k[2]) for k, v in p.field_sources.items()])
         if p.jobs:
             insert("employments", list(map(tuple, p.jobs.values())), ids=True)
         if p.job_updates:
-            store.update_employments(rows(list(p.job_updates.values())))
+            store.update_employments(list(p.job_updates.values()))
         if p.ties:
             insert(
                 "ties",
@@ -354,12 +259,10 @@ class _Writer:
         if old is not None:
             if ev in old:
                 return False
-            if key in self._p.ties:
-                old.append(ev)
-                return True
-            store = self.store  # a batch on the thread may be writing ``old``: wait
             old.append(ev)
-            store.add_tie(
+            if key in self._p.ties:
+                return True
+            self.store.add_tie(
                 Tie(
                     a=key[0],
                     b=key[1],

@@ -8,8 +8,8 @@ notes are not written twice.
 
 The hot path never reads the store per record: what it needs (identifiers, names,
 jobs, the owner's ties, people's fields) is loaded once into dicts, records resolve
-against those, and new rows wait in ``_Pending`` to be written in batches, on a thread
-while the next batch is made (``_writer``). Messages and meetings, and who was on them
+against those, and new rows wait in ``_Pending`` to be written in batches, thousands
+of rows a statement (``_writer``). Messages and meetings, and who was on them
 together, are ``_mail``'s. This module holds contacts, their jobs, and the ties and
 notes a Carson CSV names.
 """
@@ -30,10 +30,6 @@ __all__ = ["MAX_GROUP", "Importer"]
 _CURRENT_JOB_SOURCES = {"linkedin"}
 # Flush buffered rows after this many new people.
 _BATCH = 4_000
-_BACKGROUND = False
-"""Write each batch on a thread while the next is parsed (``_writer``). Off: on the 2-core
-box, same-run medians had it no faster (21.4k vs 23.4k and 27.1k vs 28.4k contacts/s) and
-~15% more CPU per contact (GIL hand-offs); tests still run both ways."""
 
 
 def _now() -> datetime:
@@ -101,7 +97,7 @@ class Importer(MailImport):
         else:
             report.updated += 1
         if self._next_pid - self._pending_from >= _BATCH:
-            self.flush(background=_BACKGROUND)
+            self.flush()
         return pid
 
     def _related_and_notes(self, pid: int, rec: ContactRecord) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -1210,15 +1210,10 @@ class Store:
         rows: Sequence[tuple[object, ...]],
         *,
         ids: bool = False,
-        go_on: Callable[[], object] | None = None,
     ) -> None:
         """Insert many rows, thousands a statement (columns as in ``_BULK``, or in
-        ``_BULK_IDS`` with ``ids``); ``go_on`` is called before each statement.
-
-        A multi-row ``VALUES`` is one step for SQLite, so a thread writing an import's
-        batch lets go of the GIL for thousands of rows at a time rather than between
-        every two, and binding them is one C loop.
-        """
+        ``_BULK_IDS`` with ``ids``): a multi-row ``VALUES`` is one SQLite step, its
+        binding one C loop."""
         self._require_tx()
         cols = (self._BULK_IDS if ids else self._BULK)[table]
         names = ", ".join(f'"{c}"' for c in cols)
@@ -1227,8 +1222,6 @@ class Store:
         per = max(1, self.db.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(cols))
         for start in range(0, len(rows), per):
             chunk = rows[start : start + per]
-            if go_on is not None:
-                go_on()
             self.db.execute(
                 head + ", ".join([one] * len(chunk)), list(itertools.chain.from_iterable(chunk))
             )

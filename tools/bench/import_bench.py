@@ -12,8 +12,7 @@ and, for LinkedIn, the whole ``carson import FILE --json`` command end to end (s
 CLI, import, summary), which is what a user waits for.
 
 Baselines, measured in the same run and interleaved with the candidate: for LinkedIn,
-the same import with its batches written on the writer thread while the next is parsed
-("writer thread", off by default), and the same rows written one at a time through
+the same rows written one at a time through
 ``Store.add_person``/``add_tie`` with a fresh identifier lookup per row (no in-memory
 index); for mail, the stdlib ``mailbox`` with a
 store lookup per address (on a smaller file: it is slow). The mbox import is timed at two
@@ -118,20 +117,13 @@ def make_mbox(path: Path, messages: int) -> None:
             )
 
 
-def _child_linkedin(csv_path: str, threaded: bool = False) -> dict[str, float]:
-    """One import into a fresh home; the caller runs this in a fresh process.
-
-    ``threaded``: write each batch on the writer thread while the next is parsed (off by
-    default: on this 2-core box it was no faster and cost ~15% more CPU)."""
+def _child_linkedin(csv_path: str) -> dict[str, float]:
+    """One import into a fresh home; the caller runs this in a fresh process."""
     t0 = time.perf_counter()
     from carson.ingest import import_path
     from carson.store import Store
 
     startup = time.perf_counter() - t0
-    if threaded:
-        from carson.ingest import apply
-
-        apply._BACKGROUND = True
     with tempfile.TemporaryDirectory() as home, Store(Path(home)) as store:
         t, c = time.perf_counter(), time.process_time()
         report = import_path(store, Path(csv_path), index_notes=False)
@@ -314,7 +306,6 @@ def main() -> None:
         cli: dict[str, list[float]] = {}
         jobs: list[tuple[str, str, str | None]] = [
             *((label, "linkedin", code) for label, code in codes),
-            ("writer thread", "linkedin-threaded", None),
             ("naive baseline", "naive", None),
         ]
         for i in range(args.runs):  # interleaved, so all see the same load, and rotated:
@@ -326,7 +317,6 @@ def main() -> None:
         print(f"LinkedIn CSV, {args.rows:,} rows, parse + resolve + store (fresh process each):")
         for label, _code in codes:
             _line(label, "contacts", args.rows, runs[label], _startup(runs[label]))
-        _line("writer thread", "contacts", args.rows, runs["writer thread"])
         _line("naive baseline", "contacts", args.rows, runs["naive baseline"])
         print("  the whole `carson import Connections.csv --json` command, end to end:")
         for label, _code in codes:
@@ -363,8 +353,6 @@ def main() -> None:
 def _child_main(kind: str, path: str, *extra: str) -> None:
     if kind == "linkedin":
         result = _child_linkedin(path)
-    elif kind == "linkedin-threaded":
-        result = _child_linkedin(path, threaded=True)
     elif kind == "naive":
         result = _child_naive(path)
     elif kind == "mbox":
