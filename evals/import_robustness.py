@@ -201,6 +201,26 @@ def _top5(home: Path) -> list[list[str]]:
         return [[h.text for h in search_notes(store, q, k=5)] for q in QUERIES]
 
 
+def _interrupt(path: Path, home: Path, how: signal.Signals, delay: float) -> tuple[bool, bool]:
+    """``carson import path`` into ``home``, sent ``how`` after ``delay`` seconds if still
+    running: (it was still running, it ended within 60 s after)."""
+    env = {**os.environ, "CARSON_HOME": str(home)}
+    proc = subprocess.Popen(
+        _import_cmd(path), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    time.sleep(delay)
+    running = proc.poll() is None
+    if running:
+        proc.send_signal(how)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return running, False
+    return running, True
+
+
 def _kills(ctx: EvalContext, res: SuiteResult, n: int) -> dict[str, int]:
     from carson.ingest import import_path
 
@@ -214,17 +234,9 @@ def _kills(ctx: EvalContext, res: SuiteResult, n: int) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for i in range(n):
         home = ctx.home(f"kill-{i}")
-        env = {**os.environ, "CARSON_HOME": str(home)}
-        proc = subprocess.Popen(
-            _import_cmd(path), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
         delay = rng.uniform(0.3, 3.0)
-        time.sleep(delay)
-        finished = proc.poll() is not None
-        if not finished:
-            proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        counts["killed mid-way"] += not finished
+        killed, _ = _interrupt(path, home, signal.SIGKILL, delay)
+        counts["killed mid-way"] += killed
         with Store(home) as store:
             ok = store.integrity_check() == "ok"
         counts["integrity ok"] += ok
@@ -268,22 +280,11 @@ def _stops(ctx: EvalContext, res: SuiteResult, n: int) -> dict[str, int]:
     rng = random.Random(6)
     counts: Counter[str] = Counter()
     for i in range(n):
-        home = ctx.home(f"stop-{i}")
-        env = {**os.environ, "CARSON_HOME": str(home)}
-        proc = subprocess.Popen(
-            _import_cmd(path), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
         how = signal.SIGINT if i % 2 == 0 else signal.SIGKILL
         delay = rng.uniform(0.5, 2.5)
-        time.sleep(delay)
-        stopped = proc.poll() is None
-        if stopped:
-            proc.send_signal(how)
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        home = ctx.home(f"stop-{i}")
+        stopped, ended = _interrupt(path, home, how, delay)
+        if not ended:
             res.failures.append(f"stop {i}: the import did not end within 60 s of {how.name}")
             continue
         counts["stopped mid-way"] += stopped
