@@ -1,7 +1,7 @@
 """The relationship graph: a networkx model for the rest of Carson, a CSR snapshot for routing.
 
 ``load_network(store)`` builds both once per process, and again after the store's write
-marker changes (every committed write changes it); it saves the columns it built under
+marker changes (every committed write of rows the graph reads changes it); it saves the columns it built under
 ``<home>/cache/graph/`` and the next process loads them in a fraction of the build's time
 (``_cache``). People, jobs and titles are columns too (``_tables``), read through mapping
 views. The build reads integer columns
