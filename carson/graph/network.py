@@ -1,10 +1,10 @@
 """The relationship graph: a networkx model for the rest of Carson, a CSR snapshot for routing.
 
 ``load_network(store)`` builds both once per process, and again after the store's write
-marker changes (every committed write of rows the graph reads changes it); it saves the columns it built under
-``<home>/cache/graph/`` and the next process loads them in a fraction of the build's time
-(``_cache``). People, jobs and titles are columns too (``_tables``), read through mapping
-views. The build reads integer columns
+marker changes (every committed write of rows the graph reads changes it); it saves the
+columns it built under ``<home>/cache/graph/`` and the next process loads them in a
+fraction of the build's time (``_cache``). People, jobs and titles are columns too
+(``_tables``), read through mapping views. The build reads integer columns
 (``carson.store.graph_feed``: no pydantic models, no evidence), scores every pair at once
 with numpy (``_columns.score_pairs``) and packs the CSR snapshot; the networkx view
 (``Network.graph``) is made on first use, and a tie's evidence (``Network.tie(a, b)``) is
