@@ -254,3 +254,86 @@ def test_participants_outside_the_packed_range_are_read_exactly(
     assert [r[4] for r in got] == sorted(
         ids, key=lambda i: {ids[0]: 0, ids[1]: odd_position, ids[2]: 5}[i]
     )
+
+
+def test_graph_edits_count_edits_of_read_columns_and_never_additions(store: Store) -> None:
+    """Adding rows leaves every count be (a build can read just the new rows); changing a
+    column the graph reads, or deleting a row, moves that table's count (and only its)."""
+    from datetime import datetime
+
+    from carson.models import Channel, Direction, Interaction, Person, Tie, TieContext
+
+    start = store.graph_edits()
+    with store.write():
+        a = store.add_person(Person(name="Ada Lovelace", is_me=True)).id or 0
+        b = store.add_person(Person(name="Charles Babbage")).id or 0
+        store.add_tie(Tie(a=a, b=b, context=TieContext.friend))
+        store.add_interaction(
+            Interaction(
+                at=datetime(2025, 1, 1),
+                channel=Channel.email,
+                direction=Direction.outbound,
+                participants=[a, b],
+                source_id="m1",
+            )
+        )
+    assert store.graph_edits() == start
+    marks = graph_feed.high_water(store)
+    assert marks["ties"] == 1 and marks["interaction_people"] == 2
+    with store.write():  # the same tie again: its evidence merges, nothing read changes
+        store.add_tie(Tie(a=a, b=b, context=TieContext.friend))
+        store.update_person_fields(b, name="Charles Babbage")  # same value
+        store.update_person_fields(b, location="London")  # a column the graph never reads
+    assert store.graph_edits() == start
+    with store.write():
+        store.update_person_fields(b, name="Charles B.")
+    moved = store.graph_edits()
+    assert {t for t in start if moved[t] != start[t]} == {"people"}
+    with store.write():
+        store.db.execute("DELETE FROM interactions")  # cascades to its participants
+    gone = store.graph_edits()
+    assert {t for t in start if gone[t] != moved[t]} == {"interactions", "interaction_people"}
+
+
+def test_reads_since_a_mark_return_only_the_rows_added_after_it(demo_store: Store) -> None:
+    from datetime import datetime
+
+    from carson.models import Channel, Direction, Interaction, Person, Tie, TieContext
+
+    marks = graph_feed.high_water(demo_store)
+    before = graph_feed.rows_at(demo_store, marks)
+    since_it = (marks["interactions"], marks["interaction_people"])
+    assert graph_feed.tie_columns(demo_store, CONTEXTS, since=marks["ties"])[0].size == 0
+    assert graph_feed.interaction_columns(demo_store, since_it).id.size == 0
+    with demo_store.write():
+        x = demo_store.add_person(Person(name="Grace Hopper")).id or 0
+        y = demo_store.add_person(Person(name="Alan Turing")).id or 0
+        demo_store.add_tie(Tie(a=x, b=y, context=TieContext.colleague))
+        demo_store.add_interaction(
+            Interaction(
+                at=datetime(2025, 2, 3, 10, 0),
+                channel=Channel.call,
+                direction=Direction.inbound,
+                participants=[y, x],
+                source_id="call-1",
+            )
+        )
+    a, b, c = graph_feed.tie_columns(demo_store, CONTEXTS, since=marks["ties"])
+    assert (a.tolist(), b.tolist(), [CONTEXTS[i] for i in c]) == ([x], [y], ["colleague"])
+    ic = graph_feed.interaction_columns(demo_store, since_it)
+    assert ic.person.tolist() == [y, x]
+    wall = (datetime(2025, 2, 3, 10, 0) - datetime(1970, 1, 1)).total_seconds()
+    assert ic.at.tolist() == [int(wall)] * 2
+    people = graph_feed.people_columns(demo_store, since=marks["people"])
+    assert people is not None and people.id.tolist() == [x, y]
+    assert not graph_feed.added_to_old(demo_store, since_it)
+    assert graph_feed.rows_at(demo_store, marks) == before
+    # Someone added to an interaction read before is not a new interaction: say so.
+    old_iid = demo_store.db.execute("SELECT min(id) FROM interactions").fetchone()[0]
+    with demo_store.write():
+        demo_store.db.execute(
+            "INSERT INTO interaction_people (interaction_id, person_id, position)"
+            " VALUES (?, ?, 99)",
+            (old_iid, x),
+        )
+    assert graph_feed.added_to_old(demo_store, since_it)

@@ -54,23 +54,37 @@ def _ints(text: str | None, n: int) -> np.ndarray:
     return out
 
 
+def _span(db: sqlite3.Connection, table: str, since: int) -> tuple[int, int] | None:
+    """The rowids past ``since`` as (first, last), or None when there are none."""
+    lo, hi = db.execute(
+        f"SELECT min(rowid), max(rowid) FROM {table} WHERE rowid > ?", (since,)
+    ).fetchone()
+    return None if lo is None else (int(lo), int(hi))
+
+
 def _columns(
-    db: sqlite3.Connection, table: str, exprs: Sequence[str], params: Sequence[object] = ()
+    db: sqlite3.Connection,
+    table: str,
+    exprs: Sequence[str],
+    params: Sequence[object] = (),
+    since: int = 0,
 ) -> list[np.ndarray]:
-    """Integer SQL expressions over every row of ``table``, as int64 arrays, one value per
-    row in each (the rows' order is SQLite's: callers sort by a key column they read).
+    """Integer SQL expressions over every row of ``table`` (with a rowid past ``since``),
+    as int64 arrays, one value per row in each (the rows' order is SQLite's: callers sort
+    by a key column they read).
 
     The expressions must not be NULL (``group_concat`` would skip the value: the count
     check raises instead). Each chunk is a rowid range."""
-    lo, hi = db.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchone()
-    if lo is None:
+    span = _span(db, table, since)
+    if span is None:
         return [np.empty(0, dtype=np.int64) for _ in exprs]
+    lo, hi = span
     cols = ", ".join(f"group_concat({e})" for e in exprs)
     sql = f"SELECT count(*), {cols} FROM {table} WHERE rowid >= ? AND rowid < ?"
     parts: list[list[np.ndarray]] = [[] for _ in exprs]
     cur = db.cursor()
     cur.row_factory = None
-    for start in range(int(lo), int(hi) + 1, _CHUNK):
+    for start in range(lo, hi + 1, _CHUNK):
         row: tuple[Any, ...] = cur.execute(sql, (*params, start, start + _CHUNK)).fetchone()
         n = int(row[0])
         for k in range(len(exprs)):
@@ -102,6 +116,7 @@ def _packed(
     table: str,
     words: Sequence[Sequence[tuple[str, int]]],
     params: Sequence[object] = (),
+    since: int = 0,
 ) -> list[np.ndarray] | None:
     """Integer SQL expressions over every row in one scan, several packed into each value
     read and cut apart in numpy (fewer values through ``group_concat`` is most of what a
@@ -127,7 +142,7 @@ def _packed(
             " | ".join(f"(({e}) << {sh})" for (e, _), (sh, _) in zip(fields, shifts, strict=True))
         )
         layout.append(shifts)
-    cols = _columns(db, table, exprs, params)
+    cols = _columns(db, table, exprs, params, since)
     return [
         col if b == 0 else (col >> sh) & ((1 << b) - 1)
         for col, shifts in zip(cols, layout, strict=True)
@@ -135,9 +150,11 @@ def _packed(
     ]
 
 
-def tie_columns(store: Store, contexts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(a, b, context) of every tie in id order; context is its index in ``contexts`` (-1
-    for any other value). No evidence: see :func:`pair_ties`."""
+def tie_columns(
+    store: Store, contexts: Sequence[str], since: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a, b, context) of every tie (with an id past ``since``) in id order; context is its
+    index in ``contexts`` (-1 for any other value). No evidence: see :func:`pair_ties`."""
     db = store.db
     ctx, params = _code("context", contexts, -1)
     ba, bb, bi = _bits(db, "ties", "a"), _bits(db, "ties", "b"), _bits(db, "ties", "id")
@@ -146,13 +163,13 @@ def tie_columns(store: Store, contexts: Sequence[str]) -> tuple[np.ndarray, np.n
     if ba and bb and bi:
         # The CASE parameters come first in the statement, before the rowid range.
         cols = _packed(
-            db, "ties", [[(f"{ctx} + 1", bc), ("id", bi)], [("a", ba), ("b", bb)]], params
+            db, "ties", [[(f"{ctx} + 1", bc), ("id", bi)], [("a", ba), ("b", bb)]], params, since
         )
         if cols is not None:
             got = [cols[1], cols[2], cols[3], cols[0] - 1]
     if got is None:
         # The CASE parameters come first in the statement, before the rowid range.
-        got = _columns(db, "ties", ["id", "a", "b", ctx], params)
+        got = _columns(db, "ties", ["id", "a", "b", ctx], params, since)
     _, a, b, c = _by(*got)
     return a, b, c
 
@@ -173,8 +190,10 @@ class InteractionColumns:
     """Channel names, sorted: the model's, or every stored one if the store has others."""
 
 
-def interaction_columns(store: Store) -> InteractionColumns:
-    """Every interaction's participants with its time, channel and direction, as columns.
+def interaction_columns(store: Store, since: tuple[int, int] = (0, 0)) -> InteractionColumns:
+    """Every interaction's participants with its time, channel and direction, as columns;
+    with ``since`` (an interaction id, a participant rowid), only interactions past the
+    first and participant rows past the second (see :func:`added_to_old`).
 
     The two tables are read separately and joined in numpy (an inner join, as SQL would)."""
     db = store.db
@@ -191,17 +210,18 @@ def interaction_columns(store: Store) -> InteractionColumns:
             "interactions",
             [[(f"{ch} + 1", bc), (direction, 2), ("id", bi)], [(_seconds("at"), 0)]],
             params,
+            since[0],
         )
         if got is not None:
             cols = [got[2], got[3], got[0] - 1, got[1]]
     if cols is None:
-        cols = _columns(db, "interactions", ["id", _seconds("at"), ch, direction], params)
+        cols = _columns(db, "interactions", ["id", _seconds("at"), ch, direction], params, since[0])
     iid, at, chan, dirn = _by(*cols)
     if chan.size and int(chan.min()) < 0:  # a channel the model does not name: read them all
         channels = sorted(r[0] for r in db.execute("SELECT DISTINCT channel FROM interactions"))
         ch, params = _code("channel", channels, -1)
-        _, chan = _by(*_columns(db, "interactions", ["id", ch], params))
-    pid_i, person, pos = _participants(db)
+        _, chan = _by(*_columns(db, "interactions", ["id", ch], params, since[0]))
+    pid_i, person, pos = _participants(db, since[1])
     # Order participants by (interaction, position); usually they already are.
     if pid_i.size > 1:
         ok = (pid_i[1:] > pid_i[:-1]) | ((pid_i[1:] == pid_i[:-1]) & (pos[1:] > pos[:-1]))
@@ -232,15 +252,17 @@ def _day(expr: str) -> str:
     return f"ifnull(CAST(julianday({expr}) - 2440587.5 AS INTEGER), {NO_DAY})"
 
 
-def _chunks(db: sqlite3.Connection, table: str, sql: str) -> Iterator[tuple[Any, ...]]:
+def _chunks(
+    db: sqlite3.Connection, table: str, sql: str, since: int = 0
+) -> Iterator[tuple[Any, ...]]:
     """``sql`` (aggregates over ``table`` with ``WHERE rowid >= ? AND rowid < ?``) for each
-    rowid chunk, as raw rows; chunks without rows are skipped."""
-    lo, hi = db.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchone()
-    if lo is None:
+    rowid chunk past ``since``, as raw rows; chunks without rows are skipped."""
+    span = _span(db, table, since)
+    if span is None:
         return
     cur = db.cursor()
     cur.row_factory = None
-    for start in range(int(lo), int(hi) + 1, _CHUNK):
+    for start in range(span[0], span[1] + 1, _CHUNK):
         row = cur.execute(sql, (start, start + _CHUNK)).fetchone()
         if int(row[0]):
             yield row
@@ -258,15 +280,16 @@ class PeopleColumns:
     name_len: np.ndarray
 
 
-def people_columns(store: Store) -> PeopleColumns | None:
-    """:class:`PeopleColumns` (names joined by NUL in SQL and cut apart in numpy), or None
-    when a name itself holds a NUL character (read :func:`people_rows` instead)."""
+def people_columns(store: Store, since: int = 0) -> PeopleColumns | None:
+    """:class:`PeopleColumns` of everyone (with an id past ``since``; names joined by NUL
+    in SQL and cut apart in numpy), or None when a name itself holds a NUL character (read
+    :func:`people_rows` instead)."""
     sql = (
         "SELECT count(*), group_concat(id), group_concat(is_me + 2 * is_team),"
         " group_concat(name, char(0)) FROM people WHERE rowid >= ? AND rowid < ?"
     )
     ids, flags, bufs, lens = [], [], [], []
-    for n, i, f, names in _chunks(store.db, "people", sql):
+    for n, i, f, names in _chunks(store.db, "people", sql, since):
         raw = np.frombuffer(names.encode("utf-8", "surrogatepass"), dtype=np.uint8)
         cut = np.flatnonzero(raw == 0)
         if cut.size != n - 1:
@@ -297,9 +320,10 @@ class JobRows:
     current: np.ndarray
 
 
-def job_columns(store: Store) -> JobRows | None:
-    """:class:`JobRows`, or None when a title holds a NUL character (read
-    :func:`employment_rows` instead). A NULL title travels as ``"\\x01"``."""
+def job_columns(store: Store, since: int = 0) -> JobRows | None:
+    """:class:`JobRows` (of the jobs with an id past ``since``), or None when a title holds
+    a NUL character (read :func:`employment_rows` instead). A NULL title travels as
+    ``"\\x01"``."""
     start_day, end_day = _day("start"), _day('"end"')
     sql = (
         "SELECT count(*), group_concat(person_id), group_concat(org_id), group_concat(current),"
@@ -309,7 +333,7 @@ def job_columns(store: Store) -> JobRows | None:
     )
     cols: list[list[np.ndarray]] = [[], [], [], [], []]
     titles: list[str | None] = []
-    for row in _chunks(store.db, "employments", sql):
+    for row in _chunks(store.db, "employments", sql, since):
         n = int(row[0])
         for k in range(5):
             cols[k].append(_ints(row[1 + k], n))
@@ -323,7 +347,7 @@ def job_columns(store: Store) -> JobRows | None:
     return JobRows(person, org, titles, start, end, current.astype(bool))
 
 
-def _participants(db: sqlite3.Connection) -> list[np.ndarray]:
+def _participants(db: sqlite3.Connection, since: int = 0) -> list[np.ndarray]:
     """(interaction id, person id, position) of every ``interaction_people`` row, packed
     into one value a row when they fit. Positions go in as ``position + 1`` clamped to
     ``0 .. top``: if any lands on either end, the rows are read apart instead."""
@@ -344,31 +368,34 @@ def _participants(db: sqlite3.Connection) -> list[np.ndarray]:
                         (f"max(0, min(position + 1, {top}))", bpos),
                     ]
                 ],
+                since=since,
             )
             if got is not None:
                 pos = got[2]
                 if not pos.size or (int(pos.min()) > 0 and int(pos.max()) < top):
                     return [got[0], got[1], pos - 1]
-    return _columns(db, "interaction_people", names)
+    return _columns(db, "interaction_people", names, since=since)
 
 
-def people_rows(store: Store) -> list[tuple[int, str, int, int]]:
-    """(id, name, is_me, is_team) of everyone, in id order."""
+def people_rows(store: Store, since: int = 0) -> list[tuple[int, str, int, int]]:
+    """(id, name, is_me, is_team) of everyone (with an id past ``since``), in id order."""
     cur = store.db.cursor()
     cur.row_factory = None
-    return cur.execute("SELECT id, name, is_me, is_team FROM people ORDER BY id").fetchall()
+    return cur.execute(
+        "SELECT id, name, is_me, is_team FROM people WHERE id > ? ORDER BY id", (since,)
+    ).fetchall()
 
 
 def employment_rows(
-    store: Store, people: Sequence[int] | None = None
+    store: Store, people: Sequence[int] | None = None, since: int = 0
 ) -> list[tuple[int, int, str | None, str | None, str | None, int]]:
-    """(person id, org id, title, start, end, current) of every job (or these people's),
-    in id order."""
+    """(person id, org id, title, start, end, current) of every job (or these people's;
+    or those with an id past ``since``), in id order."""
     cur = store.db.cursor()
     cur.row_factory = None
     sql = 'SELECT person_id, org_id, title, start, "end", current FROM employments'
     if people is None:
-        return cur.execute(sql + " ORDER BY id").fetchall()
+        return cur.execute(sql + " WHERE id > ? ORDER BY id", (since,)).fetchall()
     marks = ",".join("?" * len(people))
     return cur.execute(f"{sql} WHERE person_id IN ({marks}) ORDER BY id", list(people)).fetchall()
 
@@ -432,6 +459,48 @@ def shared_notes(store: Store, a: int, b: int) -> list[tuple[int, str, str, str 
         " ORDER BY n.id",
         (a, b),
     ).fetchall()
+
+
+# ------------------------------------------------------------------ what was added since
+
+FED: dict[str, str] = {
+    "people": "name, is_me, is_team",
+    "employments": 'person_id, org_id, title, start, "end", current',
+    "ties": "a, b, context",
+    "interactions": "at, channel, direction",
+    "interaction_people": "interaction_id, person_id, position",
+}
+"""The tables the build reads rows of, and the columns it reads."""
+
+
+def high_water(store: Store) -> dict[str, int]:
+    """The last rowid of each table in :data:`FED` (0 when empty): rows added later have
+    larger ones."""
+    db = store.db
+    return {t: int(db.execute(f"SELECT ifnull(max(rowid), 0) FROM {t}").fetchone()[0]) for t in FED}
+
+
+def rows_at(store: Store, marks: dict[str, int]) -> dict[str, list[Any] | None]:
+    """The read columns of the row at each table's mark (None where there is none): kept
+    with a build, and compared later to check that the rows it read are still the same
+    ones (a file swapped for another, or renumbered, reads as changed)."""
+    cur = store.db.cursor()
+    cur.row_factory = None
+    out: dict[str, list[Any] | None] = {}
+    for table, mark in marks.items():
+        row = cur.execute(f"SELECT {FED[table]} FROM {table} WHERE rowid = ?", (mark,)).fetchone()
+        out[table] = None if row is None else list(row)
+    return out
+
+
+def added_to_old(store: Store, since: tuple[int, int]) -> bool:
+    """Whether a participant row past ``since[1]`` joins an interaction at or before
+    ``since[0]`` (an interaction read before, now with someone more on it)."""
+    row = store.db.execute(
+        "SELECT EXISTS (SELECT 1 FROM interaction_people WHERE rowid > ? AND interaction_id <= ?)",
+        (since[1], since[0]),
+    ).fetchone()
+    return bool(row[0])
 
 
 def signature(store: Store) -> tuple[int, int]:

@@ -212,12 +212,42 @@ def m005_write_marker(db: sqlite3.Connection) -> None:
     first marker (``migrate`` sets a fresh one with every migration it applies)."""
 
 
+_EDITED = {
+    # table: the columns the graph reads (an UPDATE that changes none of them is no edit)
+    "people": ("id", "name", "is_me", "is_team"),
+    "employments": ("id", "person_id", "org_id", "title", "start", "end", "current"),
+    "ties": ("id", "a", "b", "context"),
+    "interactions": ("id", "at", "channel", "direction"),
+    "interaction_people": ("interaction_id", "person_id", "position"),
+}
+
+
+def m006_graph_edits(db: sqlite3.Connection) -> None:
+    """Count edits of the rows the graph reads, per table: an UPDATE that changes a column
+    it reads, or a DELETE. Rows only ever added to a table since a build can then be read
+    alone (rowids past the build's) and added to it; an edit means reading that table
+    again. Triggers, so no write path can forget; adding rows never fires them."""
+    db.execute("CREATE TABLE graph_edits (tbl TEXT PRIMARY KEY, n INTEGER NOT NULL)")
+    for table, cols in _EDITED.items():
+        # A random start: another file (a backup swapped in) does not repeat the counts.
+        db.execute("INSERT INTO graph_edits (tbl, n) VALUES (?, ?)", (table, secrets.randbits(31)))
+        bump = f"UPDATE graph_edits SET n = n + 1 WHERE tbl = '{table}';"
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        changed = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in cols)
+        db.execute(
+            f"CREATE TRIGGER {table}_graph_update AFTER UPDATE OF {quoted} ON {table}"
+            f" WHEN {changed} BEGIN {bump} END"
+        )
+        db.execute(f"CREATE TRIGGER {table}_graph_delete AFTER DELETE ON {table} BEGIN {bump} END")
+
+
 MIGRATIONS: list[Migration] = [
     m001_initial,
     m002_ingest_provenance_and_merges,
     m003_employment_seen,
     m004_note_vectors_and_orgs,
     m005_write_marker,
+    m006_graph_edits,
 ]
 
 
@@ -239,6 +269,12 @@ def bump_write_marker(db: sqlite3.Connection) -> None:
     while new in (old, 0):
         new = secrets.randbits(31)
     db.execute(f"PRAGMA user_version = {new}")
+
+
+def graph_edits(db: sqlite3.Connection) -> dict[str, int]:
+    """Each table's count of edits (not additions) of rows the graph reads; see
+    ``m006_graph_edits``."""
+    return {str(t): int(n) for t, n in db.execute("SELECT tbl, n FROM graph_edits ORDER BY tbl")}
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:
