@@ -27,11 +27,13 @@ import tempfile
 import time
 import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the layout of an entry changes."""
 _KEEP = 3
 """Entries kept per home (a few ``now``s or weight sets in use at once)."""
@@ -81,8 +83,14 @@ def _crc(arr: np.ndarray) -> int:
     return zlib.crc32(np.ascontiguousarray(arr).data.cast("B"))
 
 
-def save(home: Path, key: Mapping[str, object], columns: Mapping[str, np.ndarray]) -> bool:
-    """Write an entry for ``key``; False (and nothing left behind) if it could not be."""
+def save(
+    home: Path,
+    key: Mapping[str, object],
+    columns: Mapping[str, np.ndarray],
+    state: Mapping[str, Any] | None = None,
+) -> bool:
+    """Write an entry for ``key`` (with ``state``: what it was built from, for a later
+    build to start from); False (and nothing left behind) if it could not be."""
     base = root(home)
     tmp: Path | None = None
     try:
@@ -93,7 +101,7 @@ def save(home: Path, key: Mapping[str, object], columns: Mapping[str, np.ndarray
             arr = np.ascontiguousarray(arr)
             np.save(tmp / f"{name}.npy", arr, allow_pickle=False)
             info[name] = {"dtype": arr.dtype.str, "shape": list(arr.shape), "crc": _crc(arr)}
-        manifest = {"key": dict(key), "columns": info}
+        manifest = {"key": dict(key), "state": dict(state or {}), "columns": info}
         (tmp / "manifest.json").write_text(json.dumps(manifest, sort_keys=True))
         final = base / entry_name(key)
         try:
@@ -132,23 +140,78 @@ def _prune(base: Path, keep: str) -> None:
         shutil.rmtree(p, ignore_errors=True)
 
 
-def load(home: Path, key: Mapping[str, object]) -> dict[str, np.ndarray] | None:
-    """The columns of the entry for ``key``, checked; None when there is no good entry."""
-    entry = root(home) / entry_name(key)
-    try:
-        manifest = json.loads((entry / "manifest.json").read_text())
-        if manifest.get("key") != json.loads(json.dumps(dict(key))):
-            return None
+@dataclass(frozen=True)
+class Entry:
+    """One entry on disk: its key, the state it was built from, and its columns' info."""
+
+    path: Path
+    key: dict[str, object]
+    state: dict[str, Any]
+    info: dict[str, dict[str, Any]]
+
+    def columns(self, *prefixes: str) -> dict[str, np.ndarray] | None:
+        """The columns whose names start with one of ``prefixes`` (all without any),
+        checked against the manifest; None if any is missing or damaged."""
         out: dict[str, np.ndarray] = {}
-        for name, info in manifest["columns"].items():
-            path = entry / f"{name}.npy"
-            small = path.stat().st_size < _SMALL
-            arr = np.load(path, mmap_mode=None if small else "r", allow_pickle=False)
-            if arr.dtype.str != info["dtype"] or list(arr.shape) != info["shape"]:
-                return None
-            if _crc(arr) != info["crc"]:
-                return None
-            out[name] = arr.view(np.ndarray)
+        try:
+            for name, info in self.info.items():
+                if prefixes and not name.startswith(prefixes):
+                    continue
+                path = self.path / f"{name}.npy"
+                small = path.stat().st_size < _SMALL
+                arr = np.load(path, mmap_mode=None if small else "r", allow_pickle=False)
+                if arr.dtype.str != info["dtype"] or list(arr.shape) != info["shape"]:
+                    return None
+                if _crc(arr) != info["crc"]:
+                    return None
+                out[name] = arr.view(np.ndarray)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError):
+            return None
         return out
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError):
+
+
+def _entry(path: Path) -> Entry | None:
+    try:
+        manifest = json.loads((path / "manifest.json").read_text())
+        return Entry(
+            path=path,
+            key=dict(manifest["key"]),
+            state=dict(manifest.get("state") or {}),
+            info=dict(manifest["columns"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def find(home: Path, key: Mapping[str, object]) -> Entry | None:
+    """The entry for exactly ``key``, or None."""
+    got = _entry(root(home) / entry_name(key))
+    if got is None or got.key != json.loads(json.dumps(dict(key))):
+        return None
+    return got
+
+
+def newest(home: Path, match: Mapping[str, object]) -> Entry | None:
+    """The most recently written entry whose key agrees with ``match`` on its fields."""
+    want = json.loads(json.dumps(dict(match)))
+    found: list[tuple[float, Entry]] = []
+    try:
+        paths = [p for p in root(home).iterdir() if not p.name.startswith(_TMP)]
+    except OSError:
+        return None
+    for p in paths:
+        got = _entry(p)
+        if got is None or any(got.key.get(k) != v for k, v in want.items()):
+            continue
+        try:
+            found.append(((p / "manifest.json").stat().st_mtime, got))
+        except OSError:
+            continue
+    return max(found, key=lambda t: t[0])[1] if found else None
+
+
+def load(home: Path, key: Mapping[str, object], *prefixes: str) -> dict[str, np.ndarray] | None:
+    """The columns (those starting with one of ``prefixes``, or all) of the entry for
+    ``key``, checked; None when there is no good entry."""
+    got = find(home, key)
+    return None if got is None else got.columns(*prefixes)

@@ -87,11 +87,12 @@ class JobColumns:
     """The stored flag (a job with an end date is not current, whatever it says)."""
 
     @classmethod
-    def read(cls, store: Store) -> JobColumns:
-        """Every job from the store (bulk columns; row by row if a title holds a NUL)."""
-        got = graph_feed.job_columns(store)
+    def read(cls, store: Store, since: int = 0) -> JobColumns:
+        """Every job from the store (with an id past ``since``; bulk columns, or row by row
+        if a title holds a NUL)."""
+        got = graph_feed.job_columns(store, since)
         if got is None:
-            return cls.of(graph_feed.employment_rows(store))
+            return cls.of(graph_feed.employment_rows(store, since=since))
         title, title_text = _codes(got.title)
 
         def days(d: np.ndarray) -> np.ndarray:
@@ -124,6 +125,94 @@ class JobColumns:
             end=np.array([j[4] for j in jobs], dtype="datetime64[D]"),
             current=np.fromiter((j[5] for j in jobs), dtype=bool, count=m),
         )
+
+    def concat(self, more: JobColumns) -> JobColumns:
+        """These jobs, then ``more`` (its titles recoded into these)."""
+        if more.person.size == 0:
+            return self
+        index = {t: i for i, t in enumerate(self.title_text)}
+        text = list(self.title_text)
+        remap = np.empty(len(more.title_text) + 1, dtype=np.int32)
+        remap[-1] = -1  # no title stays no title
+        for i, t in enumerate(more.title_text):
+            got = index.get(t)
+            if got is None:
+                got = index[t] = len(text)
+                text.append(t)
+            remap[i] = got
+        return JobColumns(
+            person=np.concatenate((self.person, more.person)),
+            org=np.concatenate((self.org, more.org)),
+            title=np.concatenate((self.title, remap[more.title])),
+            title_text=text,
+            start=np.concatenate((self.start, more.start)),
+            end=np.concatenate((self.end, more.end)),
+            current=np.concatenate((self.current, more.current)),
+        )
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every column by name (what the cache writes)."""
+        titles = Strings.of(self.title_text)
+        return {
+            "jobs_person": self.person,
+            "jobs_org": self.org,
+            "jobs_title": self.title,
+            "jobs_title_buf": titles.buf,
+            "jobs_title_start": titles.start,
+            "jobs_start": self.start,
+            "jobs_end": self.end,
+            "jobs_current": self.current,
+        }
+
+    @classmethod
+    def from_arrays(cls, a: Mapping[str, np.ndarray]) -> JobColumns:
+        titles = Strings(a["jobs_title_buf"], a["jobs_title_start"])
+        out = cls(
+            person=a["jobs_person"],
+            org=a["jobs_org"],
+            title=a["jobs_title"],
+            title_text=[titles[i] for i in range(len(titles))],
+            start=a["jobs_start"],
+            end=a["jobs_end"],
+            current=a["jobs_current"],
+        )
+        m = out.person.size
+        if not (
+            out.org.size == out.title.size == out.start.size == out.end.size == m
+            and out.current.size == m
+            and int(out.title.max(initial=-1)) < len(out.title_text)
+        ):
+            raise ValueError("cached jobs do not fit together")
+        return out
+
+
+def read_people(store: Store, since: int = 0) -> tuple[np.ndarray, np.ndarray, Strings]:
+    """(ids, flags, names) of everyone (with an id past ``since``), in id order."""
+    got = graph_feed.people_columns(store, since)
+    if got is None:
+        rows = graph_feed.people_rows(store, since)
+        n = len(rows)
+        return (
+            np.fromiter((p[0] for p in rows), dtype=np.int64, count=n),
+            np.fromiter(((p[2] and 1) | (p[3] and 2) for p in rows), np.uint8, count=n),
+            Strings.of([p[1] for p in rows]),
+        )
+    start = np.zeros(got.name_len.size + 1, dtype=np.int64)
+    np.cumsum(got.name_len, out=start[1:])
+    return got.id, got.flags, Strings(buf=got.name_buf, start=start)
+
+
+def concat_people(
+    old: tuple[np.ndarray, np.ndarray, Strings], more: tuple[np.ndarray, np.ndarray, Strings]
+) -> tuple[np.ndarray, np.ndarray, Strings]:
+    """People ``old`` then ``more`` (ids, flags, names; ``more``'s ids all come after)."""
+    if more[0].size == 0:
+        return old
+    names = Strings(
+        buf=np.concatenate((old[2].buf, more[2].buf)),
+        start=np.concatenate((old[2].start[:-1], more[2].start + old[2].start[-1])),
+    )
+    return np.concatenate((old[0], more[0])), np.concatenate((old[1], more[1])), names
 
 
 @dataclass(frozen=True)
@@ -189,19 +278,11 @@ class Tables:
     @classmethod
     def read(cls, store: Store, jobs: JobColumns) -> Tables:
         """Everyone from the store (bulk columns; row by row if a name holds a NUL)."""
-        got = graph_feed.people_columns(store)
-        if got is None:
-            rows = graph_feed.people_rows(store)
-            n = len(rows)
-            return cls.build(
-                np.fromiter((p[0] for p in rows), dtype=np.int64, count=n),
-                np.fromiter(((p[2] and 1) | (p[3] and 2) for p in rows), np.uint8, count=n),
-                Strings.of([p[1] for p in rows]),
-                jobs,
-            )
-        start = np.zeros(got.name_len.size + 1, dtype=np.int64)
-        np.cumsum(got.name_len, out=start[1:])
-        return cls.build(got.id, got.flags, Strings(buf=got.name_buf, start=start), jobs)
+        return cls.build(*read_people(store), jobs)
+
+    def people(self) -> tuple[np.ndarray, np.ndarray, Strings]:
+        """(ids, flags, names): what :meth:`build` was given about people."""
+        return self.ids, self.flags, self.names
 
     @classmethod
     def build(cls, ids: np.ndarray, flags: np.ndarray, names: Strings, jobs: JobColumns) -> Tables:
