@@ -71,6 +71,10 @@ class Snapshot:
     """float64 edge cost (``-log`` hop probability), aligned with ``indices``."""
     tcost: np.ndarray
     """float64 per-node target cost (``-log`` chance the person takes the meeting)."""
+    edge: np.ndarray | None = None
+    """CSR slot → row of its pair in the edges the snapshot was built from (int32 when it
+    fits); kept only when those were sorted pairs (see :meth:`from_edges`), whose layout
+    :meth:`recost` and :meth:`with_pairs` update in place of a rebuild."""
 
     @property
     def n(self) -> int:
@@ -78,7 +82,8 @@ class Snapshot:
 
     @property
     def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.ids, self.indptr, self.indices, self.cost, self.tcost))
+        arrays = [self.ids, self.indptr, self.indices, self.cost, self.tcost]
+        return sum(a.nbytes for a in arrays) + (0 if self.edge is None else self.edge.nbytes)
 
     def index_of(self, pid: int) -> int:
         i = int(np.searchsorted(self.ids, pid))
@@ -107,9 +112,13 @@ class Snapshot:
         """Build from undirected edges given as node-index arrays ``a``, ``b`` (a != b).
 
         Each node's row lists the edges where it is ``a`` (in input order), then those where
-        it is ``b``. Each side is grouped by one sort of packed (node, edge) words (none
-        when already sorted, as ``score_pairs`` gives ``a``) and scattered into place in
-        chunks, so the only full-size arrays made are the words and the CSR itself.
+        it is ``b``. For sorted pairs (by ``(a, b)``, ``a < b``, as ``Scored`` holds them)
+        that is the node's neighbours above it ascending, then those below it ascending: a
+        layout fixed by the set of pairs, so the snapshot keeps ``edge`` (slot → pair row)
+        and can be re-costed or given more pairs without a rebuild. Each side is grouped by
+        one sort of packed (node, edge) words (none when already sorted, as ``score_pairs``
+        gives ``a``) and scattered into place in chunks, so the only full-size arrays made
+        are the words and the CSR itself.
         """
         n = int(ids.shape[0])
         a, b = np.asarray(a), np.asarray(b)
@@ -120,12 +129,14 @@ class Snapshot:
         cost_sorted = np.empty(2 * m, dtype=np.float64)
         if tcost is None:
             tcost = np.zeros(n, dtype=np.float64)
+        edge = np.empty(2 * m, dtype=_edge_dtype(m)) if _sorted_pairs(a, b) else None
         snap = cls(
             ids=np.asarray(ids, dtype=np.int64),
             indptr=indptr,
             indices=indices,
             cost=cost_sorted,
             tcost=np.asarray(tcost, dtype=np.float64),
+            edge=edge,
         )
         if m == 0:
             return snap
@@ -155,11 +166,145 @@ class Snapshot:
                 pos += np.arange(c, c + w.size, dtype=np.int64)
                 indices[pos] = other[row]
                 cost_sorted[pos] = cost[row]
+                if edge is not None:
+                    edge[pos] = row
         return snap
+
+    def recost(self, cost: np.ndarray, tcost: np.ndarray | None = None) -> Snapshot:
+        """The same pairs with new costs (``cost`` per pair row, as given to
+        :meth:`from_edges`): one gather, ``indptr``, ``indices`` and ``edge`` shared.
+        ``tcost``: new target costs (default: these). Equals ``from_edges`` on the pairs."""
+        edge = self._edge()
+        cost = np.asarray(cost, dtype=np.float64)
+        if 2 * cost.size != edge.size:
+            raise ValueError(f"{cost.size} costs for a snapshot of {edge.size // 2} pairs")
+        return Snapshot(
+            ids=self.ids,
+            indptr=self.indptr,
+            indices=self.indices,
+            cost=np.take(cost, edge),
+            tcost=self.tcost if tcost is None else self._tcost(tcost, self.n),
+            edge=edge,
+        )
+
+    def with_pairs(
+        self,
+        old_keys: np.ndarray,
+        new_keys: np.ndarray,
+        ids: np.ndarray,
+        a: np.ndarray,
+        b: np.ndarray,
+        cost: np.ndarray,
+        tcost: np.ndarray,
+    ) -> Snapshot:
+        """This snapshot with pairs (and people) added: equals ``from_edges(ids, a, b, cost,
+        tcost)`` without rebuilding it. The new edges' slots are merged into the old layout.
+
+        ``old_keys`` / ``new_keys``: the pairs' keys before and after, sorted, in one
+        encoding (e.g. ``a * base + b`` with the new base); ``ids``: every person id, the old
+        ones first (new people come after everyone); ``a``, ``b``: the new pairs as node
+        indices (sorted, ``a < b``), ``cost`` per new pair row, ``tcost`` per node.
+        ValueError if a pair was removed or people were not only appended: build instead.
+        """
+        edge = self._edge()
+        ids = np.asarray(ids, dtype=np.int64)
+        n, nn, m = self.n, int(ids.size), edge.size // 2
+        if old_keys.size != m:
+            raise ValueError(f"{old_keys.size} old keys for a snapshot of {m} pairs")
+        if nn < n or not np.array_equal(ids[:n], self.ids):
+            raise ValueError("people were removed or inserted among the old ids")
+        cost = np.asarray(cost, dtype=np.float64)
+        if not cost.size == new_keys.size == a.size == b.size:
+            raise ValueError("new keys, pairs and costs differ in length")
+        tcost = self._tcost(tcost, nn)
+        kept = kept_rows(old_keys, new_keys)
+        fresh = np.ones(new_keys.size, dtype=bool)
+        fresh[kept] = False
+        add = np.flatnonzero(fresh)
+        lo, hi = np.asarray(a)[add].astype(np.int64), np.asarray(b)[add].astype(np.int64)
+        if add.size and not (bool((lo < hi).all()) and int(hi.max()) < nn and int(lo.min()) >= 0):
+            raise ValueError("new pairs must be node indices with a < b")
+        # Each new pair fills a slot in both its rows. Within a row, slots run by rank
+        # (neighbour, plus nn for the neighbours below the node): merge by it.
+        v, u = np.concatenate([lo, hi]), np.concatenate([hi, lo])
+        rank = u + nn * (u < v)
+        order = np.argsort(v * (2 * nn) + rank, kind="stable")
+        v, u, rank, rows = v[order], u[order], rank[order], np.concatenate([add, add])[order]
+        old_ptr = np.empty(nn + 1, dtype=np.int64)
+        old_ptr[: n + 1] = self.indptr
+        old_ptr[n + 1 :] = self.indptr[-1]
+        at = _row_search(self.indices, old_ptr[v], old_ptr[v + 1], v, rank, nn)
+        dtype = _edge_dtype(new_keys.size)
+        new_edge = np.insert(np.take(kept.astype(dtype), edge), at, rows.astype(dtype))
+        indptr = old_ptr
+        indptr[1:] += np.cumsum(np.bincount(v, minlength=nn))
+        return Snapshot(
+            ids=ids,
+            indptr=indptr,
+            indices=np.insert(self.indices, at, u.astype(self.indices.dtype)),
+            cost=np.take(cost, new_edge),
+            tcost=tcost,
+            edge=new_edge,
+        )
+
+    def _edge(self) -> np.ndarray:
+        if self.edge is None:
+            raise ValueError("snapshot not built from sorted pairs: no slot → pair map")
+        return self.edge
+
+    @staticmethod
+    def _tcost(tcost: np.ndarray, n: int) -> np.ndarray:
+        tcost = np.asarray(tcost, dtype=np.float64)
+        if tcost.shape != (n,):
+            raise ValueError(f"{tcost.size} target costs for {n} people")
+        return tcost
 
 
 _CHUNK = 1 << 20
 """Rows per chunk when scattering edges into the CSR arrays (small reused temporaries)."""
+
+
+def kept_rows(old_keys: np.ndarray, new_keys: np.ndarray) -> np.ndarray:
+    """Row in ``new_keys`` of each of ``old_keys`` (both sorted, distinct); ValueError if
+    one is missing (a pair was removed)."""
+    kept = np.searchsorted(new_keys, old_keys)
+    if kept.size and (
+        int(kept[-1]) >= new_keys.size or not np.array_equal(new_keys[kept], old_keys)
+    ):
+        raise ValueError("some old pairs are gone from the new ones")
+    return kept
+
+
+def _row_search(
+    indices: np.ndarray, lo: np.ndarray, hi: np.ndarray, v: np.ndarray, rank: np.ndarray, nn: int
+) -> np.ndarray:
+    """For each query, the first slot in ``indices[lo:hi]`` (node ``v``'s row) whose rank
+    (neighbour, plus ``nn`` below ``v``) is not below ``rank``: a binary search, all
+    queries at once."""
+    lo, hi = lo.copy(), hi.copy()
+    live = np.flatnonzero(lo < hi)
+    while live.size:
+        low, high = lo[live], hi[live]
+        mid = (low + high) >> 1
+        x = indices[mid].astype(np.int64)
+        x += nn * (x < v[live])
+        right = x < rank[live]
+        lo[live] = np.where(right, mid + 1, low)
+        hi[live] = np.where(right, high, mid)
+        live = live[lo[live] < hi[live]]
+    return lo
+
+
+def _edge_dtype(m: int) -> type[np.signedinteger]:
+    return np.int32 if m < 2**31 else np.int64
+
+
+def _sorted_pairs(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether the pairs are sorted by ``(a, b)``, distinct, with ``a < b``."""
+    if a.size == 0:
+        return True
+    a0, a1, b0, b1 = a[:-1], a[1:], b[:-1], b[1:]
+    return bool((a < b).all() and (a1 >= a0).all() and ((a1 != a0) | (b1 > b0)).all())
 
 
 def _packed(own: np.ndarray, shift: np.uint64) -> np.ndarray:

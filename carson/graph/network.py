@@ -365,16 +365,46 @@ def keep_people(sc: Scored, ids: np.ndarray) -> Scored:
 
 def snapshot_of(sc: Scored, ids: np.ndarray, tcost: np.ndarray, w: GraphWeights) -> Snapshot:
     """The CSR routing snapshot: edge cost ``-log`` hop probability, node target cost."""
+    a, b = _node_pairs(sc, ids)
+    return Snapshot.from_edges(ids, a, b, edge_costs(sc, w), tcost)
+
+
+def update_snapshot(
+    snap: Snapshot, old: Scored, new: Scored, ids: np.ndarray, tcost: np.ndarray, w: GraphWeights
+) -> Snapshot:
+    """``snapshot_of(new, ids, tcost, w)`` (identical arrays) from ``snap``, the snapshot of
+    ``old``, without a rebuild: same pairs → new costs only; pairs and people added → merged
+    in. ValueError (build instead) if a pair is gone, a new id is not above every old one,
+    or ``snap`` has no slot → pair map (``Snapshot.edge``)."""
+    cost = edge_costs(new, w)
+    if ids.size == snap.n and old.base == new.base and np.array_equal(old.keys, new.keys):
+        return snap.recost(cost, tcost)
+    old_keys = old.keys
+    if old.base != new.base:
+        old_keys = old.a.astype(np.int64)
+        old_keys *= new.base
+        old_keys += old.b
+    a, b = _node_pairs(new, ids)
+    return snap.with_pairs(old_keys, new.keys, ids, a, b, cost, tcost)
+
+
+def edge_costs(sc: Scored, w: GraphWeights) -> np.ndarray:
+    """Each pair's routing cost, ``-log`` hop probability."""
     # cost = -log(p_min + (p_max - p_min) * strength), in place on one pairs-sized array.
     cost = np.clip(sc.strength, 0.0, 1.0)
     cost *= w.hop_p_max - w.hop_p_min
     cost += w.hop_p_min
     np.log(cost, out=cost)
     np.negative(cost, out=cost)
-    # Person id → node index through a dense table (ids are store row ids: dense enough).
+    return cost
+
+
+def _node_pairs(sc: Scored, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs as node indices, through a dense person id → index table (ids are store
+    row ids: dense enough)."""
     lut = np.zeros(int(ids[-1]) + 1 if ids.size else 0, dtype=np.int32)
     lut[ids] = np.arange(ids.size, dtype=np.int32)
-    return Snapshot.from_edges(ids, lut[sc.a], lut[sc.b], cost, tcost)
+    return lut[sc.a], lut[sc.b]
 
 
 def _columns_of(net: Network) -> dict[str, np.ndarray]:
