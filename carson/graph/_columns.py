@@ -8,10 +8,12 @@ test checks both agree on every pair of the demo network.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -243,14 +245,266 @@ def _pair_keys(
     return uniq, np.split(inv, np.cumsum(sizes)[:-1])
 
 
-def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
-    """Strength, strongest context and staleness of every pair that has a tie or contact."""
-    now_s = unix_seconds(now)
-    today = np.datetime64(now.date(), "D")
-    hl = w.half_life_days
-    cbase = np.array([w.context_base.get(c, 0.2) for c in CONTEXTS])
+_OUT, _IN, _MUTUAL = 1, 2, 4
+"""Bits of :attr:`PairStats.dirs`: the owner wrote, the other wrote, a two-way exchange."""
 
-    # Owner-to-other contacts and co-presence pairs from interaction rows.
+
+def _stats_weights(w: GraphWeights) -> str:
+    """Digest of the weights :func:`pair_stats` folds into its sums (stats built with other
+    weights cannot be merged or finished with these)."""
+    used = {
+        "half_life_days": w.half_life_days,
+        "context_base": sorted(w.context_base.items()),
+        "channel_weight": sorted(w.channel_weight.items()),
+        "max_group_size": w.max_group_size,
+    }
+    return hashlib.sha256(json.dumps(used).encode()).hexdigest()[:32]
+
+
+def _ctx_base(w: GraphWeights) -> np.ndarray:
+    return np.array([w.context_base.get(c, 0.2) for c in CONTEXTS])
+
+
+@dataclass
+class PairStats:
+    """Every per-pair aggregate of the strength formula that does not depend on ``now``,
+    over some tie and interaction rows, one row per pair sorted by ``(a, b)`` with ``a < b``.
+
+    Rows stored later only add to these (sums add, maxima max, flags or), and a day passing
+    only rescales the decayed sum, so stats of appended rows :meth:`merge` into the old
+    ones and :meth:`rebase` moves them to a later day; :func:`finish` turns them into
+    strengths at any ``now >= ref`` in one vectorised pass over the pairs. Jobs (colleague
+    overlap, which depends on today) and notes are not in here: ``finish`` reads them.
+
+    ``weighted`` is ``sum(chw * 2 ** (-max(0, ref - at) / half_life))`` over every contact
+    row, as of ``ref``. Rows dated after ``ref`` (calendars hold future meetings) count
+    in full there, as the formula clamps their age at 0; they are also kept aside
+    (``fut_*``) so that a later day can weigh them right: a rebase past them folds them in
+    with their true decay and drops them from the side list.
+    """
+
+    ref: datetime
+    half_life: float
+    """Days (the weights' ``half_life_days``)."""
+    ctx_base: np.ndarray
+    """float64 base strength of each of :data:`CONTEXTS` (to pick a merged pair's context)."""
+    weights: str
+    """Digest of the weights the sums were built with (see :func:`_stats_weights`)."""
+    a: np.ndarray
+    """int32 (int64 if an id needs it) person ids, ``a < b``, sorted by ``(a, b)``."""
+    b: np.ndarray
+    tie_ctx: np.ndarray
+    """int8 strongest tie context: highest base, earliest stored tie on equal bases; -1
+    where the pair has no tie."""
+    tie_prod: np.ndarray
+    """float64 product of ``1 - 0.3 * base`` over the pair's ties (1 without)."""
+    tie_col: np.ndarray
+    """bool: some tie of the pair says colleague."""
+    count: np.ndarray
+    """int32 owner-to-other contact rows."""
+    meetings: np.ndarray
+    """int32 of them in meetings."""
+    dirs: np.ndarray
+    """uint8 directions seen (bits ``_OUT``, ``_IN``, ``_MUTUAL``)."""
+    last: np.ndarray
+    """int64 Unix seconds of the last contact row (``_NONE`` without)."""
+    weighted: np.ndarray
+    """float64 channel-weighted decayed contact sum as of ``ref`` (see above)."""
+    co_meet: np.ndarray
+    """int32 meetings, events or calls the two attended together (no owner among them)."""
+    co_thr: np.ndarray
+    """int32 other shared interactions (threads)."""
+    co_last: np.ndarray
+    """int64 Unix seconds of the last shared one (``_NONE`` without)."""
+    fut_pair: np.ndarray
+    """int64 row of each contact row dated after ``ref``."""
+    fut_at: np.ndarray
+    """int64 its Unix seconds."""
+    fut_w: np.ndarray
+    """float64 its channel weight."""
+
+    _PAIR_COLS = (
+        "a",
+        "b",
+        "tie_ctx",
+        "tie_prod",
+        "tie_col",
+        "count",
+        "meetings",
+        "dirs",
+        "last",
+        "weighted",
+        "co_meet",
+        "co_thr",
+        "co_last",
+    )
+    _FUT_COLS = ("fut_pair", "fut_at", "fut_w")
+
+    @property
+    def n(self) -> int:
+        return int(self.a.size)
+
+    @property
+    def ref_s(self) -> float:
+        return unix_seconds(self.ref)
+
+    def keys(self, base: int) -> np.ndarray:
+        """``a * base + b`` (sorted) for a ``base`` above every id."""
+        k = self.a.astype(np.int64)
+        k *= base
+        k += self.b
+        return k
+
+    # ------------------------------------------------------------ arrays and back
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Every column by name (what a cache writes)."""
+        out = {f"stats_{c}": getattr(self, c) for c in self._PAIR_COLS + self._FUT_COLS}
+        out["stats_ref"] = np.array([np.datetime64(self.ref, "us").astype(np.int64)])
+        out["stats_half_life"] = np.array([self.half_life], dtype=np.float64)
+        out["stats_ctx_base"] = self.ctx_base
+        out["stats_weights"] = np.array([self.weights])
+        return out
+
+    @classmethod
+    def from_arrays(cls, a: Mapping[str, np.ndarray]) -> PairStats:
+        cols = {c: a[f"stats_{c}"] for c in cls._PAIR_COLS + cls._FUT_COLS}
+        ref = np.datetime64(int(a["stats_ref"][0]), "us").astype(datetime)
+        s = cls(
+            ref=ref,
+            half_life=float(a["stats_half_life"][0]),
+            ctx_base=a["stats_ctx_base"],
+            weights=str(a["stats_weights"][0]),
+            **cols,
+        )
+        s.check()
+        return s
+
+    def check(self) -> None:
+        """Raise ValueError unless the columns fit together (a damaged cache must not be
+        used)."""
+        n = self.n
+        if any(getattr(self, c).shape != (n,) for c in self._PAIR_COLS):
+            raise ValueError("pair statistics columns differ in length")
+        m = self.fut_pair.size
+        if any(getattr(self, c).shape != (m,) for c in self._FUT_COLS):
+            raise ValueError("pair statistics side-list columns differ in length")
+        if m and (int(self.fut_pair.min()) < 0 or int(self.fut_pair.max()) >= n):
+            raise ValueError("pair statistics side list names a pair it does not hold")
+        if self.ctx_base.shape != (len(CONTEXTS),):
+            raise ValueError("pair statistics were built for other contexts")
+
+    # ------------------------------------------------------------ moving in time
+
+    def _sum_at(self, t_s: float) -> tuple[np.ndarray, np.ndarray]:
+        """``weighted`` as of ``t_s >= ref`` (a fresh array) and which side rows are still
+        in the future then."""
+        f = float(_decay(t_s, np.array([self.ref_s]), self.half_life)[0])
+        out = self.weighted * f
+        still = self.fut_at > t_s
+        if self.fut_pair.size:
+            # Side rows counted in full at ref were scaled by f with the rest: give them
+            # their own decay at t_s instead (still 1 while they are in the future).
+            fix = self.fut_w * _decay(t_s, self.fut_at, self.half_life)
+            fix -= self.fut_w * f
+            np.add.at(out, self.fut_pair, fix)
+        return out, still
+
+    def rebase(self, ref2: datetime) -> PairStats:
+        """The same statistics as of a later ``ref2`` (decayed sums scaled by
+        ``2 ** (-(ref2 - ref) / half_life)``; side rows now in the past folded in)."""
+        t_s = unix_seconds(ref2)
+        if t_s < self.ref_s:
+            raise ValueError(f"can't rebase pair statistics back in time ({ref2} < {self.ref})")
+        if t_s == self.ref_s:
+            return self
+        weighted, still = self._sum_at(t_s)
+        return replace(
+            self,
+            ref=ref2,
+            weighted=weighted,
+            fut_pair=self.fut_pair[still],
+            fut_at=self.fut_at[still],
+            fut_w=self.fut_w[still],
+        )
+
+    # ------------------------------------------------------------ merging
+
+    def merge(self, other: PairStats) -> PairStats:
+        """Statistics over both sets of rows, ``other``'s stored after ``self``'s (appended
+        ties and interactions: on equal bases, ``self``'s tie stays the strongest context).
+        Both are rebased to the later ``ref`` first. An interaction's participant rows must
+        all be on one side."""
+        if other.weights != self.weights:
+            raise ValueError("can't merge pair statistics built with different weights")
+        ref = max(self.ref, other.ref, key=unix_seconds)
+        x, y = self.rebase(ref), other.rebase(ref)
+        if y.n == 0:
+            return x
+        if x.n == 0:
+            return y
+        top = max(int(x.b.max()), int(y.b.max()))
+        if (top + 1).bit_length() * 2 > 63:
+            raise ValueError("person ids too large to merge pair statistics")
+        base = top + 1
+        kx, ky = x.keys(base), y.keys(base)
+        pos = np.searchsorted(kx, ky)
+        found = np.zeros(ky.size, dtype=bool)
+        inside = pos < kx.size
+        found[inside] = kx[pos[inside]] == ky[inside]
+        del kx, ky
+        new = np.flatnonzero(~found)
+        old = np.flatnonzero(found)
+        # Merged row of each y row that is new, and of each x row (shifted by the new rows
+        # inserted before it).
+        new_at = pos[new] + np.arange(new.size)
+        size = x.n + new.size
+        from_x = np.ones(size, dtype=bool)
+        from_x[new_at] = False
+
+        def shift(rows: np.ndarray) -> np.ndarray:
+            return rows + np.searchsorted(pos[new], rows, side="right")
+
+        old_at = shift(pos[old])
+        y_at = np.empty(y.n, dtype=np.int64)
+        y_at[new] = new_at
+        y_at[old] = old_at
+        cols: dict[str, Any] = {}
+        for c in self._PAIR_COLS:
+            cx, cy = getattr(x, c), getattr(y, c)
+            out = np.empty(size, dtype=np.result_type(cx, cy))
+            out[from_x] = cx
+            out[new_at] = cy[new]
+            got, add = out[old_at], cy[old]
+            if c == "tie_ctx":
+                # A later tie wins only with a strictly higher base.
+                better = (add >= 0) & ((got < 0) | (x.ctx_base[add] > x.ctx_base[got]))
+                got = np.where(better, add, got)
+            elif c == "tie_prod":
+                got = got * add
+            elif c in ("tie_col", "dirs"):
+                got = got | add
+            elif c in ("last", "co_last"):
+                got = np.maximum(got, add)
+            elif c not in ("a", "b"):
+                got = got + add
+            out[old_at] = got
+            cols[c] = out
+        fut_pair = np.concatenate([shift(x.fut_pair), y_at[y.fut_pair]])
+        return replace(
+            x,
+            **cols,
+            fut_pair=fut_pair,
+            fut_at=np.concatenate([x.fut_at, y.fut_at]),
+            fut_w=np.concatenate([x.fut_w, y.fut_w]),
+        )
+
+
+def _contacts(
+    sig: Signals, w: GraphWeights
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Owner-to-other contact rows (row indices, owner, other) and co-presence pairs of two
+    non-owners in small groups (x, y, first row of the interaction)."""
     first = np.ones(sig.it_id.size, dtype=bool)
     first[1:] = sig.it_id[1:] != sig.it_id[:-1]
     starts = np.flatnonzero(first)
@@ -274,47 +528,231 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     cx = np.concatenate(co_x) if co_x else np.empty(0, np.int64)
     cy = np.concatenate(co_y) if co_y else np.empty(0, np.int64)
     cg = np.concatenate(co_g) if co_g else np.empty(0, np.int64)
+    return oo, oo_x, oo_y, cx, cy, cg
+
+
+def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
+    """The per-pair statistics of the ties and interactions in ``sig`` as of ``ref`` (see
+    :class:`PairStats`); its jobs and notes are not read."""
+    ref_s = unix_seconds(ref)
+    hl = w.half_life_days
+    cbase = _ctx_base(w)
+    oo, oo_x, oo_y, cx, cy, cg = _contacts(sig, w)
 
     # Pair universe: ties and interactions (co-presence included).
     all_ids = [sig.tie_a, sig.tie_b, oo_x, oo_y, cx, cy]
     base = int(max((int(x.max()) for x in all_ids if x.size), default=0)) + 1
-
-    def keys(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return np.minimum(x, y).astype(np.int64) * base + np.maximum(x, y)
-
     parts = [(sig.tie_a, sig.tie_b), (oo_x, oo_y), (cx, cy)]
     uniq, (inv_t, inv_oo, inv_co) = _pair_keys(parts, base)
+    del oo_x, oo_y, cx, cy
     n = uniq.size
     n_ties = inv_t.size
-    pa, pb = uniq // base, uniq % base
+    ids = np.int32 if base <= 2**31 else np.int64
+    pa = (uniq // base).astype(ids)
+    pb = (uniq % base).astype(ids)
+    del uniq
 
-    # Activity: recency x volume x reciprocity x channel, plus co-presence. Powers and logs
-    # are costly, so they run only over the pairs that need them.
+    # Ties: the strongest context and the product the context part needs.
+    # Tie rows name distinct (pair, context)s, as the store's UNIQUE (a, b, context) ensures.
+    tie_ctx = np.full(n, -1, dtype=np.int8)
+    prod = np.ones(n)
+    t_base = cbase[sig.tie_ctx]
     has_tie = np.zeros(n, dtype=bool)
     has_tie[inv_t] = True
-    # Per-pair sums run over the pairs that have contact only (compact indices), not all.
+    if int(np.count_nonzero(has_tie)) == n_ties:  # at most one tie row per pair
+        tie_ctx[inv_t] = sig.tie_ctx
+        np.multiply(t_base, 0.3, out=t_base)  # prod = 1 - 0.3 * base, in place
+        np.subtract(1.0, t_base, out=t_base)
+        prod[inv_t] = t_base
+    elif n_ties:
+        np.multiply.at(prod, inv_t, 1 - 0.3 * t_base)
+        rank = np.unique(-cbase, return_inverse=True)[1].astype(np.int64)
+        stride = np.int64(n_ties)
+        best = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(best, inv_t, rank[sig.tie_ctx] * stride + np.arange(n_ties))
+        tied = best < np.iinfo(np.int64).max
+        tie_ctx[tied] = sig.tie_ctx[best[tied] % stride]
+    del t_base, has_tie
+    tie_col = np.zeros(n, dtype=bool)
+    tie_col[inv_t[sig.tie_ctx == _COLLEAGUE]] = True
+    del inv_t
+
+    # Owner-to-other contacts: sums over the pairs that have contact only (compact
+    # indices), scattered into the pair columns.
     act, loc = _dense_unique(inv_oo, n)
     na = act.size
     at_oo = sig.it_at[oo]
     ch_oo = sig.it_channel[oo]
-    dir_oo = sig.it_dir[oo]
     chw = np.array([w.channel_weight.get(c, 0.4) for c in sig.channels])
-    count = np.bincount(loc, minlength=na)
-    recent = _decay(now_s, at_oo, hl)
+    count = np.zeros(n, dtype=np.int32)
+    count[act] = np.bincount(loc, minlength=na)
+    recent = _decay(ref_s, at_oo, hl)
     recent *= chw[ch_oo]
-    weighted = np.bincount(loc, weights=recent, minlength=na)
+    weighted = np.zeros(n)
+    weighted[act] = np.bincount(loc, weights=recent, minlength=na)
     del recent
-    outbound = np.bincount(loc, weights=dir_oo == 1, minlength=na)
-    inbound = np.bincount(loc, weights=dir_oo == 2, minlength=na)
-    mutual = np.bincount(loc, weights=dir_oo == 0, minlength=na)
+    # Outbound, inbound and mutual counts in one pass: 3 bins per pair.
+    dir3 = np.where(sig.it_dir[oo] == 1, 1, np.where(sig.it_dir[oo] == 2, 2, 0))
+    dir3 += loc.astype(np.int64) * 3
+    by_dir = np.bincount(dir3, minlength=3 * na).reshape(na, 3) > 0
+    del dir3
+    dirs = np.zeros(n, dtype=np.uint8)
+    dirs[act] = by_dir[:, 1] * _OUT | by_dir[:, 2] * _IN | by_dir[:, 0] * _MUTUAL
+    del by_dir
     is_meeting = np.array([c == "meeting" for c in sig.channels])
-    meetings = np.bincount(loc, weights=is_meeting[ch_oo], minlength=na)
-    last_act = _group_max(na, loc, at_oo)
-    del at_oo, ch_oo, dir_oo, inv_oo, loc
+    meetings = np.zeros(n, dtype=np.int32)
+    meetings[act] = np.bincount(loc[is_meeting[ch_oo]], minlength=na)
+    last = np.full(n, _NONE, dtype=np.int64)
+    last[act] = _group_max(na, loc, at_oo)
+    fut = np.flatnonzero(at_oo > ref_s)
+    fut_pair = act[loc[fut]].astype(np.int64)
+    fut_at = at_oo[fut].astype(np.int64)
+    fut_w = chw[ch_oo[fut]]
+    del at_oo, ch_oo, inv_oo, loc, act
 
+    # Co-presence of two non-owners.
+    co, cloc = _dense_unique(inv_co, n)
+    meeting_like = np.array([c in ("meeting", "event", "call") for c in sig.channels])
+    co_meet_row = meeting_like[sig.it_channel[cg]]
+    co_meet = np.zeros(n, dtype=np.int32)
+    co_meet[co] = np.bincount(cloc[co_meet_row], minlength=co.size)
+    co_thr = np.zeros(n, dtype=np.int32)
+    co_thr[co] = np.bincount(cloc[~co_meet_row], minlength=co.size)
+    co_last = np.full(n, _NONE, dtype=np.int64)
+    co_last[co] = _group_max(co.size, cloc, sig.it_at[cg])
+    return PairStats(
+        ref=ref.replace(tzinfo=None),
+        half_life=hl,
+        ctx_base=cbase,
+        weights=_stats_weights(w),
+        a=pa,
+        b=pb,
+        tie_ctx=tie_ctx,
+        tie_prod=prod,
+        tie_col=tie_col,
+        count=count,
+        meetings=meetings,
+        dirs=dirs,
+        last=last,
+        weighted=weighted,
+        co_meet=co_meet,
+        co_thr=co_thr,
+        co_last=co_last,
+        fut_pair=fut_pair,
+        fut_at=fut_at,
+        fut_w=fut_w,
+    )
+
+
+@dataclass
+class _Now:
+    """What scoring at one ``now`` needs besides the statistics."""
+
+    w: GraphWeights
+    now_s: float
+    today_d: int
+    scale: float
+    """``2 ** (-(now - ref) / half_life)``: the decayed sums' rebase to now."""
+    fix_pair: np.ndarray
+    """Side rows' pairs (sorted) and what each adds to its pair's sum at now."""
+    fix: np.ndarray
+    jobs: _JobIndex | None
+
+
+def finish(stats: PairStats, sig: Signals, w: GraphWeights, now: datetime) -> Scored:
+    """Strength, strongest context and staleness of every pair in ``stats`` at ``now``
+    (``>= stats.ref``), with colleague overlap from ``sig``'s jobs and notes from its note
+    pairs (its ties and interactions are not read: they are in ``stats``).
+
+    Pairs are scored a chunk at a time: every pair's arithmetic is its own, and a chunk's
+    temporaries are recycled by the allocator where pairs-sized ones would each cost a page
+    fault per page (at 1M people, more than the arithmetic)."""
+    now_s = unix_seconds(now)
+    if now_s < stats.ref_s:
+        raise ValueError(f"can't finish pair statistics before their day ({now} < {stats.ref})")
+    if stats.weights != _stats_weights(w):
+        raise ValueError("pair statistics were built with other weights")
+    n = stats.n
+    base = int(stats.b.max(initial=0)) + 1
+    today = np.datetime64(now.date(), "D")
+    scale, fix_pair, fix = 1.0, np.empty(0, dtype=np.int64), np.empty(0)
+    if now_s != stats.ref_s:  # at ref itself: the sums as they are, bit for bit
+        scale = float(_decay(now_s, np.array([stats.ref_s]), stats.half_life)[0])
+        order = sort_order(stats.fut_pair)
+        fix_pair = stats.fut_pair[order]
+        fix = stats.fut_w[order] * _decay(now_s, stats.fut_at[order], stats.half_life)
+        fix -= stats.fut_w[order] * scale
+    at = _Now(
+        w=w,
+        now_s=now_s,
+        today_d=int(today.astype(np.int64)),
+        scale=scale,
+        fix_pair=fix_pair,
+        fix=fix,
+        jobs=_job_index(sig, today, base),
+    )
+    pa = np.empty(n, dtype=np.int64)
+    pb = np.empty(n, dtype=np.int64)
+    keys = np.empty(n, dtype=np.int64)
+    strength = np.empty(n)
+    context = np.empty(n, dtype=np.int8)
+    stale = np.empty(n, dtype=bool)
+    for lo in range(0, n, _CHUNK):
+        hi = min(n, lo + _CHUNK)
+        pa[lo:hi] = stats.a[lo:hi]
+        pb[lo:hi] = stats.b[lo:hi]
+        np.multiply(pa[lo:hi], base, out=keys[lo:hi])
+        keys[lo:hi] += pb[lo:hi]
+        s, c, st = _score_chunk(stats, lo, hi, pa[lo:hi], pb[lo:hi], at)
+        strength[lo:hi] = s
+        context[lo:hi] = c
+        stale[lo:hi] = st
+
+    # Notes that mention both people. A note about someone in no pair (id >= base) names
+    # no pair: leave it out before packing keys (its key could spell another pair's).
+    lo_id = np.minimum(sig.note_a, sig.note_b).astype(np.int64)
+    hi_id = np.maximum(sig.note_a, sig.note_b).astype(np.int64)
+    inside = hi_id < base
+    nk = lo_id[inside] * base + hi_id[inside]
+    pos = np.minimum(np.searchsorted(keys, nk), max(n - 1, 0))
+    hit = keys[pos] == nk if n else np.zeros(0, dtype=bool)
+    noted, loc = _dense_unique(pos[hit], max(n, 1))
+    note_part = w.note_bonus * np.minimum(3, np.bincount(loc, minlength=noted.size))
+    s_noted = strength[noted]
+    strength[noted] = s_noted + note_part * (1 - s_noted)
+    np.minimum(strength, 1.0, out=strength)
+    np.clip(strength, 0.0, 1.0, out=strength)
+    np.round(strength, 6, out=strength)
+    return Scored(a=pa, b=pb, strength=strength, context=context, stale=stale, base=base, keys=keys)
+
+
+def _score_chunk(
+    stats: PairStats, lo: int, hi: int, pa: np.ndarray, pb: np.ndarray, at: _Now
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Strength before notes, strongest context and staleness of pairs ``lo:hi``."""
+    w = at.w
+    now_s = at.now_s
+    hl = w.half_life_days
+    cbase = stats.ctx_base
+    n = hi - lo
+    tie_ctx = stats.tie_ctx[lo:hi]
+    has_tie = tie_ctx >= 0
+
+    # Activity: recency x volume x reciprocity x channel, plus co-presence. Powers and logs
+    # are costly, so they run only over the pairs that need them.
+    count = stats.count[lo:hi]
+    act = np.flatnonzero(count)
+    weighted = stats.weighted[lo:hi][act]
+    if at.scale != 1.0 or at.fix.size:
+        weighted *= at.scale
+        i, j = np.searchsorted(at.fix_pair, [lo, hi])
+        if j > i:
+            np.add.at(weighted, np.searchsorted(act, at.fix_pair[i:j] - lo), at.fix[i:j])
+    dirs = stats.dirs[lo:hi][act]
+    last_act = stats.last[lo:hi][act]
     activity = np.zeros(n)
     volume = np.minimum(1.0, np.log1p(weighted) / np.log1p(w.volume_saturation))
-    two_way = (mutual > 0) | ((outbound > 0) & (inbound > 0))
+    two_way = ((dirs & _MUTUAL) != 0) | (((dirs & _OUT) != 0) & ((dirs & _IN) != 0))
     recip = np.where(two_way, 1.0, w.one_way_factor)
     # activity = weight * sqrt(decay * volume) * recip, in place on one array
     part = _decay(now_s, last_act, hl)
@@ -323,22 +761,19 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     part *= w.activity_weight
     part *= recip
     activity[act] = part
-    del part
     has_act = np.zeros(n, dtype=bool)
     has_act[act] = True
     one_meeting = np.zeros(n, dtype=bool)
-    one_meeting[act] = (count == 1) & (meetings > 0)
+    one_meeting[act] = (count[act] == 1) & (stats.meetings[lo:hi][act] > 0)
     last = np.full(n, _NONE, dtype=np.int64)
     last[act] = last_act
-    del weighted, outbound, inbound, mutual, volume, two_way, recip, count, meetings, last_act
 
-    co, cloc = _dense_unique(inv_co, n)
-    meeting_like = np.array([c in ("meeting", "event", "call") for c in sig.channels])
-    co_meet_row = meeting_like[sig.it_channel[cg]]
-    co_meet = np.bincount(cloc, weights=co_meet_row, minlength=co.size)
-    co_thr = np.bincount(cloc, weights=~co_meet_row, minlength=co.size)
-    co_last = _group_max(co.size, cloc, sig.it_at[cg])
-    del inv_co, cloc, co_meet_row
+    co_meet = stats.co_meet[lo:hi]
+    co_thr = stats.co_thr[lo:hi]
+    co = np.flatnonzero(co_meet | co_thr)
+    co_meet = co_meet[co]
+    co_thr = co_thr[co]
+    co_last = stats.co_last[lo:hi][co]
     co_vol = np.minimum(1.0, np.log1p(co_meet + 0.5 * co_thr) / np.log1p(10))
     co_part = w.co_presence_weight * _half(_age(now_s, co_last), hl) * co_vol
     activity[co] = 1 - (1 - activity[co]) * (1 - co_part)
@@ -348,46 +783,24 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     co_meets[co] = co_meet > 0
     last[co] = np.maximum(last[co], co_last)
     has_last = has_act | has_co
-    del co_vol, co_part, co_meet, co_thr, co_last
 
     # Colleague overlap at a shared employer (longest overlap, first found on ties).
-    col_months, col_end = _overlaps(sig, pa, pb, today)
+    col_months, col_end = _overlaps_at(at.jobs, pa, pb)
     has_col = col_months >= 0
 
     # Context part: best base b1, each further distinct context adds 30 % of its base:
-    # 1 - ctx = (1 - b1) * prod(1 - 0.3 b) over the others.
-    # Tie rows name distinct (pair, context)s, as the store's UNIQUE (a, b, context) ensures.
-    t_base = cbase[sig.tie_ctx]
-    single = int(np.count_nonzero(has_tie)) == n_ties  # at most one tie row per pair
-    b1 = np.zeros(n)
-    prod = np.ones(n)
-    primary = np.full(n, -1, dtype=np.int64)
-    if single:
-        b1[inv_t] = t_base
-        np.multiply(t_base, 0.3, out=t_base)  # prod = 1 - 0.3 * base, in place
-        np.subtract(1.0, t_base, out=t_base)
-        prod[inv_t] = t_base
-        primary[inv_t] = sig.tie_ctx
-    elif n_ties:
-        np.maximum.at(b1, inv_t, t_base)
-        np.multiply.at(prod, inv_t, 1 - 0.3 * t_base)
-        rank = np.unique(-cbase, return_inverse=True)[1].astype(np.int64)
-        stride = np.int64(n_ties)
-        best = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(best, inv_t, rank[sig.tie_ctx] * stride + np.arange(n_ties))
-        tied = best < np.iinfo(np.int64).max
-        primary[tied] = sig.tie_ctx[best[tied] % stride]
-    tie_col = np.zeros(n, dtype=bool)
-    tie_col[inv_t[sig.tie_ctx == _COLLEAGUE]] = True
+    # 1 - ctx = (1 - b1) * prod(1 - 0.3 b) over the others. The best tie base is the base of
+    # the strongest tie context.
+    primary = tie_ctx.astype(np.int64)
+    b1 = cbase[np.maximum(primary, 0)]
+    b1[~has_tie] = 0.0
+    prod = stats.tie_prod[lo:hi].copy()
+    tie_col = stats.tie_col[lo:hi]
     add_col = has_col & ~tie_col
     # Overlap adds "colleague" if no tie says so; any colleague context adds the bonus base.
     col = np.flatnonzero(add_col)
-    got = b1[col]
-    np.maximum(got, cbase[_COLLEAGUE], out=got)
-    b1[col] = got
-    got = prod[col]
-    got *= 1 - 0.3 * cbase[_COLLEAGUE]
-    prod[col] = got
+    b1[col] = np.maximum(b1[col], cbase[_COLLEAGUE])
+    prod[col] *= 1 - 0.3 * cbase[_COLLEAGUE]
     col = np.flatnonzero(has_col | tie_col)
     mon = col_months[col]
     # bonus = min(0.95, base + (bonus * min(1, months / full) if overlap else 0)), in place
@@ -397,18 +810,12 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     bonus[mon < 0] = 0.0
     bonus += cbase[_COLLEAGUE]
     np.minimum(bonus, 0.95, out=bonus)
-    got = b1[col]
-    np.maximum(got, bonus, out=got)
-    b1[col] = got
+    b1[col] = np.maximum(b1[col], bonus)
     np.multiply(bonus, 0.3, out=bonus)
     np.subtract(1.0, bonus, out=bonus)
-    got = prod[col]
-    got *= bonus
-    prod[col] = got
+    prod[col] *= bonus
     has_ctx = has_tie | has_col
-    # From here on, arithmetic runs in place: at 1M people every fresh pairs-sized temporary
-    # costs more in page faults than the arithmetic itself.
-    # ctx = 1 - (1 - b1) * (prod / (1 - 0.3 * b1))
+    # ctx = 1 - (1 - b1) * (prod / (1 - 0.3 * b1)), in place
     den = np.multiply(b1, 0.3)
     np.subtract(1.0, den, out=den)
     np.divide(prod, den, out=prod)
@@ -416,14 +823,12 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     np.multiply(b1, prod, out=prod)
     ctx = np.subtract(1.0, prod, out=prod)
     ctx[~has_ctx] = 0.0
-    del t_base, b1, den, col, bonus, got, mon
 
     # Strongest context: highest base, earliest stored tie on equal bases; colleague overlap
     # after the ties; co-presence or a fallback only when nothing else is known.
     tie_best = cbase[np.maximum(primary, 0)]
     tie_best[primary < 0] = -1.0
     primary[add_col & (cbase[_COLLEAGUE] > tie_best)] = _COLLEAGUE
-    del tie_best
     idx = np.flatnonzero(~has_ctx & has_co)
     primary[idx] = np.where(
         co_meets[idx], CTX_CODE[TieContext.co_attendee], CTX_CODE[TieContext.co_recipient]
@@ -441,39 +846,24 @@ def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
     lst = np.flatnonzero(has_last)
     last_age = _age(now_s, last[lst])
     fade[lst] = floor + (1 - floor) * _half(last_age, hl)
-    today_d = int(today.astype(np.int64))
-    past = np.flatnonzero(~has_last & has_col & (col_end < today_d))
-    since_end = (today_d - col_end[past]).astype(np.float64)
+    past = np.flatnonzero(~has_last & has_col & (col_end < at.today_d))
+    since_end = (at.today_d - col_end[past]).astype(np.float64)
     fade[past] = w.context_no_contact * (floor + (1 - floor) * _half(since_end, hl))
     np.multiply(ctx, fade, out=ctx)
-    del fade
 
-    # strength = 1 - (1 - ctx) * (1 - activity), then notes that mention both people.
+    # strength = 1 - (1 - ctx) * (1 - activity)
     np.subtract(1.0, ctx, out=ctx)
     np.subtract(1.0, activity, out=activity)
     np.multiply(ctx, activity, out=ctx)
     strength = np.subtract(1.0, ctx, out=ctx)
-    nk = keys(sig.note_a, sig.note_b)
-    pos = np.minimum(np.searchsorted(uniq, nk), max(n - 1, 0))
-    hit = uniq[pos] == nk if n else np.zeros(0, dtype=bool)
-    noted, loc = _dense_unique(pos[hit], max(n, 1))
-    note_part = w.note_bonus * np.minimum(3, np.bincount(loc, minlength=noted.size))
-    s_noted = strength[noted]
-    strength[noted] = s_noted + note_part * (1 - s_noted)
-    np.minimum(strength, 1.0, out=strength)
-    np.clip(strength, 0.0, 1.0, out=strength)
-    np.round(strength, 6, out=strength)
     stale = ~has_tie
     stale[lst] = last_age > w.stale_days
-    return Scored(
-        a=pa,
-        b=pb,
-        strength=strength,
-        context=primary.astype(np.int8),
-        stale=stale,
-        base=base,
-        keys=uniq,
-    )
+    return strength, primary.astype(np.int8), stale
+
+
+def score_pairs(sig: Signals, w: GraphWeights, now: datetime) -> Scored:
+    """Strength, strongest context and staleness of every pair that has a tie or contact."""
+    return finish(pair_stats(sig, w, now), sig, w, now)
 
 
 _SLOTS = 2
@@ -501,27 +891,32 @@ class Jobs:
         return Jobs(*cols)
 
 
-def _overlaps(
-    sig: Signals, pa: np.ndarray, pb: np.ndarray, today: np.datetime64
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per pair: months of the longest overlap at a shared employer (-1 if none) and the
-    day it ended (days since 1970; meaningless where there is none), as int32.
+@dataclass
+class _JobIndex:
+    """Everyone's dated jobs at one ``today``, indexed by person (see :func:`_overlaps`)."""
 
-    Only jobs with a start and an end (or current) can overlap. Most people have one or
-    two such jobs, so their pairs are matched slot by slot (first job of ``a`` against
-    first job of ``b``, …) with whole-column gathers into reused buffers; pairs where
-    someone has more go through the general expansion. Ties on months go to the first
-    match in job order.
-    """
-    n = pa.size
-    best = np.full(n, -1, dtype=np.int32)
-    stop_day = np.zeros(n, dtype=np.int32)
-    if n == 0 or sig.emp_person.size == 0:
-        return best, stop_day
+    jobs: Jobs
+    order: np.ndarray
+    """Job rows by person, in store order within a person."""
+    first: np.ndarray
+    """``order[first[p]:first[p + 1]]`` are person ``p``'s jobs."""
+    many: np.ndarray
+    """bool per person: more than ``_SLOTS`` jobs (matched by the general expansion)."""
+    slots: list[Jobs]
+    """Slot ``s``: each person's job number ``s`` (for people with few jobs)."""
+    pairs: list[tuple[int, int]]
+    """The slot pairs someone fills."""
+
+
+def _job_index(sig: Signals, today: np.datetime64, size: int) -> _JobIndex | None:
+    """The index for people ``0..size-1`` (and whoever has a job), or None if no job can
+    overlap another: only jobs with a start and an end (or current) can."""
+    if sig.emp_person.size == 0:
+        return None
     stop = np.where(np.isnat(sig.emp_end) & sig.emp_current, today, sig.emp_end)
     dated = np.flatnonzero(~(np.isnat(sig.emp_start) | np.isnat(stop)))
     if dated.size == 0:
-        return best, stop_day
+        return None
     start = sig.emp_start[dated]
     stop = stop[dated]
     jobs = Jobs(
@@ -532,7 +927,7 @@ def _overlaps(
         stop_m=stop.astype("datetime64[M]").astype(np.int64).astype(np.int32),
     )
     person = sig.emp_person[dated]
-    size = int(max(person.max(), pa.max(), pb.max())) + 1
+    size = max(size, int(person.max()) + 1)
     order = sort_order(person)  # each person's jobs, in store order
     count = np.bincount(person, minlength=size)
     first = np.zeros(size + 1, dtype=np.int64)
@@ -542,31 +937,59 @@ def _overlaps(
     for s0 in range(_SLOTS):
         has = np.flatnonzero((count > s0) & ~many)
         slots.append(jobs.take(order[first[has] + s0], size, has))
+    filled = [bool((count[~many] > k).any()) for k in range(_SLOTS)]
+    pairs = [(i, j) for i in range(_SLOTS) for j in range(_SLOTS) if filled[max(i, j)]]
+    return _JobIndex(jobs=jobs, order=order, first=first, many=many, slots=slots, pairs=pairs)
+
+
+def _overlaps(
+    sig: Signals, pa: np.ndarray, pb: np.ndarray, today: np.datetime64
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair: months of the longest overlap at a shared employer (-1 if none) and the
+    day it ended (days since 1970; meaningless where there is none), as int32.
+
+    Only jobs with a start and an end (or current) can overlap. Most people have one or
+    two such jobs, so their pairs are matched slot by slot (first job of ``a`` against
+    first job of ``b``, …) with whole-column gathers; pairs where someone has more go
+    through the general expansion. Ties on months go to the first match in job order.
+    """
+    size = int(max(pa.max(initial=0), pb.max(initial=0))) + 1
+    return _overlaps_at(_job_index(sig, today, size) if pa.size else None, pa, pb)
+
+
+def _overlaps_at(
+    ix: _JobIndex | None, pa: np.ndarray, pb: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_overlaps` with the job index built (for people up to every id in the pairs)."""
+    n = pa.size
+    best = np.full(n, -1, dtype=np.int32)
+    stop_day = np.zeros(n, dtype=np.int32)
+    if n == 0 or ix is None:
+        return best, stop_day
     org_a = np.empty(n, dtype=np.int32)
     org_b = np.empty(n, dtype=np.int32)
     known = np.empty(n, dtype=bool)
     same = np.empty(n, dtype=bool)
-    for i, si in enumerate(slots):
+    for i, j in ix.pairs:
+        si, sj = ix.slots[i], ix.slots[j]
         np.take(si.org, pa, out=org_a)
         np.greater_equal(org_a, 0, out=known)
-        for j, sj in enumerate(slots):
-            if i + j and not (count[~many] > max(i, j)).any():
-                continue
-            np.take(sj.org, pb, out=org_b)
-            np.equal(org_a, org_b, out=same)
-            same &= known
-            hit = np.flatnonzero(same)
-            for c in range(0, hit.size, _CHUNK):
-                h = hit[c : c + _CHUNK]
-                x, y = pa[h], pb[h]
-                mon, hi, ok = _overlap_of(si, x, sj, y)
-                ok &= mon > best[h]
-                best[h[ok]] = mon[ok]
-                stop_day[h[ok]] = hi[ok]
+        np.take(sj.org, pb, out=org_b)
+        np.equal(org_a, org_b, out=same)
+        same &= known
+        hit = np.flatnonzero(same)
+        for c in range(0, hit.size, _CHUNK):
+            h = hit[c : c + _CHUNK]
+            x, y = pa[h], pb[h]
+            mon, hi, ok = _overlap_of(si, x, sj, y)
+            ok &= mon > best[h]
+            best[h[ok]] = mon[ok]
+            stop_day[h[ok]] = hi[ok]
     del org_a, org_b, known, same
-    general = np.flatnonzero(many[pa] | many[pb])
+    general = np.flatnonzero(ix.many[pa] | ix.many[pb])
     if general.size:
         # Everyone's jobs against everyone's, in job order, for the remaining pairs.
+        first, order, jobs = ix.first, ix.order, ix.jobs
         seg, item = _expand(first[pa[general] + 1] - first[pa[general]], first[pa[general]])
         pair, x = general[seg], order[item]
         seg, item = _expand(first[pb[pair] + 1] - first[pb[pair]], first[pb[pair]])
