@@ -291,7 +291,8 @@ class PairStats:
     weights: str
     """Digest of the weights the sums were built with (see :func:`_stats_weights`)."""
     a: np.ndarray
-    """int32 (int64 if an id needs it) person ids, ``a < b``, sorted by ``(a, b)``."""
+    """int64 person ids, ``a < b``, sorted by ``(a, b)`` (int64 as :class:`Scored` has them:
+    :func:`finish` hands these very arrays on)."""
     b: np.ndarray
     tie_ctx: np.ndarray
     """int8 strongest tie context: highest base, earliest stored tie on equal bases; -1
@@ -547,9 +548,8 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
     del oo_x, oo_y, cx, cy
     n = uniq.size
     n_ties = inv_t.size
-    ids = np.int32 if base <= 2**31 else np.int64
-    pa = (uniq // base).astype(ids)
-    pb = (uniq % base).astype(ids)
+    pa = uniq // base
+    pb = uniq % base
     del uniq
 
     # Ties: the strongest context and the product the context part needs.
@@ -691,16 +691,14 @@ def finish(stats: PairStats, sig: Signals, w: GraphWeights, now: datetime) -> Sc
         fix=fix,
         jobs=_job_index(sig, today, base),
     )
-    pa = np.empty(n, dtype=np.int64)
-    pb = np.empty(n, dtype=np.int64)
+    pa = stats.a.astype(np.int64, copy=False)
+    pb = stats.b.astype(np.int64, copy=False)
     keys = np.empty(n, dtype=np.int64)
     strength = np.empty(n)
     context = np.empty(n, dtype=np.int8)
     stale = np.empty(n, dtype=bool)
     for lo in range(0, n, _CHUNK):
         hi = min(n, lo + _CHUNK)
-        pa[lo:hi] = stats.a[lo:hi]
-        pb[lo:hi] = stats.b[lo:hi]
         np.multiply(pa[lo:hi], base, out=keys[lo:hi])
         keys[lo:hi] += pb[lo:hi]
         s, c, st = _score_chunk(stats, lo, hi, pa[lo:hi], pb[lo:hi], at)
@@ -716,7 +714,7 @@ def finish(stats: PairStats, sig: Signals, w: GraphWeights, now: datetime) -> Sc
     nk = lo_id[inside] * base + hi_id[inside]
     pos = np.minimum(np.searchsorted(keys, nk), max(n - 1, 0))
     hit = keys[pos] == nk if n else np.zeros(0, dtype=bool)
-    noted, loc = _dense_unique(pos[hit], max(n, 1))
+    noted, loc = _unique(pos[hit])
     note_part = w.note_bonus * np.minimum(3, np.bincount(loc, minlength=noted.size))
     s_noted = strength[noted]
     strength[noted] = s_noted + note_part * (1 - s_noted)
@@ -792,15 +790,16 @@ def _score_chunk(
     # 1 - ctx = (1 - b1) * prod(1 - 0.3 b) over the others. The best tie base is the base of
     # the strongest tie context.
     primary = tie_ctx.astype(np.int64)
-    b1 = cbase[np.maximum(primary, 0)]
-    b1[~has_tie] = 0.0
+    tie_best = cbase[np.maximum(primary, 0)]
+    tie_best[~has_tie] = -1.0
+    b1 = np.where(has_tie, tie_best, 0.0)
     prod = stats.tie_prod[lo:hi].copy()
     tie_col = stats.tie_col[lo:hi]
     add_col = has_col & ~tie_col
     # Overlap adds "colleague" if no tie says so; any colleague context adds the bonus base.
-    col = np.flatnonzero(add_col)
-    b1[col] = np.maximum(b1[col], cbase[_COLLEAGUE])
-    prod[col] *= 1 - 0.3 * cbase[_COLLEAGUE]
+    added = np.flatnonzero(add_col)
+    b1[added] = np.maximum(b1[added], cbase[_COLLEAGUE])
+    prod[added] *= 1 - 0.3 * cbase[_COLLEAGUE]
     col = np.flatnonzero(has_col | tie_col)
     mon = col_months[col]
     # bonus = min(0.95, base + (bonus * min(1, months / full) if overlap else 0)), in place
@@ -826,9 +825,7 @@ def _score_chunk(
 
     # Strongest context: highest base, earliest stored tie on equal bases; colleague overlap
     # after the ties; co-presence or a fallback only when nothing else is known.
-    tie_best = cbase[np.maximum(primary, 0)]
-    tie_best[primary < 0] = -1.0
-    primary[add_col & (cbase[_COLLEAGUE] > tie_best)] = _COLLEAGUE
+    primary[added[cbase[_COLLEAGUE] > tie_best[added]]] = _COLLEAGUE
     idx = np.flatnonzero(~has_ctx & has_co)
     primary[idx] = np.where(
         co_meets[idx], CTX_CODE[TieContext.co_attendee], CTX_CODE[TieContext.co_recipient]
@@ -917,14 +914,14 @@ def _job_index(sig: Signals, today: np.datetime64, size: int) -> _JobIndex | Non
     dated = np.flatnonzero(~(np.isnat(sig.emp_start) | np.isnat(stop)))
     if dated.size == 0:
         return None
-    start = sig.emp_start[dated]
-    stop = stop[dated]
+    start = sig.emp_start[dated].astype(np.int64).astype(np.int32)
+    stop = stop[dated].astype(np.int64).astype(np.int32)
     jobs = Jobs(
         org=sig.emp_org[dated].astype(np.int32),
-        start=start.astype(np.int64).astype(np.int32),
-        stop=stop.astype(np.int64).astype(np.int32),
-        start_m=start.astype("datetime64[M]").astype(np.int64).astype(np.int32),
-        stop_m=stop.astype("datetime64[M]").astype(np.int64).astype(np.int32),
+        start=start,
+        stop=stop,
+        start_m=_months(start),
+        stop_m=_months(stop),
     )
     person = sig.emp_person[dated]
     size = max(size, int(person.max()) + 1)
@@ -940,6 +937,15 @@ def _job_index(sig: Signals, today: np.datetime64, size: int) -> _JobIndex | Non
     filled = [bool((count[~many] > k).any()) for k in range(_SLOTS)]
     pairs = [(i, j) for i in range(_SLOTS) for j in range(_SLOTS) if filled[max(i, j)]]
     return _JobIndex(jobs=jobs, order=order, first=first, many=many, slots=slots, pairs=pairs)
+
+
+def _months(days: np.ndarray) -> np.ndarray:
+    """Months since 1970 of days since 1970 (int32), through a table of the days spanned:
+    numpy's calendar conversion costs more per element than a lookup."""
+    lo = int(days.min())
+    span = np.arange(lo, int(days.max()) + 1).astype("datetime64[D]")
+    table = span.astype("datetime64[M]").astype(np.int64).astype(np.int32)
+    return table[days - lo]
 
 
 def _overlaps(
@@ -966,17 +972,14 @@ def _overlaps_at(
     stop_day = np.zeros(n, dtype=np.int32)
     if n == 0 or ix is None:
         return best, stop_day
-    org_a = np.empty(n, dtype=np.int32)
-    org_b = np.empty(n, dtype=np.int32)
-    known = np.empty(n, dtype=bool)
+    used = sorted({i for i, _ in ix.pairs} | {j for _, j in ix.pairs})
+    org_a = {i: ix.slots[i].org[pa] for i in used}
+    org_b = {j: ix.slots[j].org[pb] for j in used}
     same = np.empty(n, dtype=bool)
     for i, j in ix.pairs:
         si, sj = ix.slots[i], ix.slots[j]
-        np.take(si.org, pa, out=org_a)
-        np.greater_equal(org_a, 0, out=known)
-        np.take(sj.org, pb, out=org_b)
-        np.equal(org_a, org_b, out=same)
-        same &= known
+        np.equal(org_a[i], org_b[j], out=same)
+        same &= org_a[i] >= 0
         hit = np.flatnonzero(same)
         for c in range(0, hit.size, _CHUNK):
             h = hit[c : c + _CHUNK]
@@ -985,7 +988,7 @@ def _overlaps_at(
             ok &= mon > best[h]
             best[h[ok]] = mon[ok]
             stop_day[h[ok]] = hi[ok]
-    del org_a, org_b, known, same
+    del org_a, org_b, same
     general = np.flatnonzero(ix.many[pa] | ix.many[pb])
     if general.size:
         # Everyone's jobs against everyone's, in job order, for the remaining pairs.
