@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from carson.graph import _search
 from carson.graph._columns import Scored
-from carson.graph._search import Router, Snapshot
+from carson.graph._search import Router, Snapshot, kept_rows
 from carson.graph.network import snapshot_of, update_snapshot
 from carson.graph.weights import GraphWeights
 
@@ -50,8 +54,19 @@ def columns(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def keys(pairs: list[tuple[int, int]], ids: np.ndarray, base: int) -> np.ndarray:
-    return np.array([ids[a] * base + ids[b] for a, b in pairs], dtype=np.int64)
+def persons(pairs: list[tuple[int, int]], ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    a, b = columns(pairs)
+    return ids[a], ids[b]
+
+
+@contextmanager
+def small_chunks() -> Iterator[None]:
+    saved = _search._CHUNK, _search._KEPT_CHUNK, _search._SAMPLE
+    _search._CHUNK, _search._KEPT_CHUNK, _search._SAMPLE = 3, 7, 2
+    try:
+        yield
+    finally:
+        _search._CHUNK, _search._KEPT_CHUNK, _search._SAMPLE = saved
 
 
 def assert_same(got: Snapshot, want: Snapshot) -> None:
@@ -78,9 +93,13 @@ def test_added_pairs_and_people_equal_a_fresh_build(g: dict) -> None:
     old = Snapshot.from_edges(ids[:n_old], *columns(g["old"]), g["old_cost"], g["old_tcost"])
     na, nb = columns(g["new"])
     want = Snapshot.from_edges(ids, na, nb, g["new_cost"], g["new_tcost"])
+    (oa, ob), (pa, pb) = persons(g["old"], ids), persons(g["new"], ids)
     base = int(ids[-1]) + 1
-    old_keys, new_keys = keys(g["old"], ids, base), keys(g["new"], ids, base)
-    got = old.with_pairs(old_keys, new_keys, ids, na, nb, g["new_cost"], g["new_tcost"])
+    kept = kept_rows(oa, ob, base, pa * base + pb)
+    got = old.with_pairs(kept, ids, pa, pb, g["new_cost"], g["new_tcost"])
+    with small_chunks():  # the merge and the search work a chunk at a time at scale
+        assert np.array_equal(kept_rows(oa, ob, base, pa * base + pb), kept)
+        assert_same(old.with_pairs(kept, ids, pa, pb, g["new_cost"], g["new_tcost"]), want)
     assert_same(got, want)
     assert_same_routes(got, want, g)
 
@@ -129,6 +148,11 @@ def test_update_snapshot_from_scored_pairs_equals_snapshot_of(g: dict) -> None:
     assert_same(got, snapshot_of(new, ids, g["new_tcost"], w))
     if len(g["old"]) == len(g["new"]) and n_old == ids.size:  # a new day: same pairs
         assert got.indices is snap.indices
+    if g["old"]:  # a pair gone: the caller must build
+        gone = g["old"][len(g["old"]) // 2]
+        fewer = scored([p for p in g["new"] if p != gone], ids, g["new_cost"][1:] / 2)
+        with pytest.raises(ValueError, match="gone"):
+            update_snapshot(snap, old, fewer, ids, g["new_tcost"], w)
 
 
 def test_rows_list_higher_neighbours_then_lower_ones_ascending() -> None:
@@ -140,15 +164,18 @@ def test_rows_list_higher_neighbours_then_lower_ones_ascending() -> None:
     assert snap.edge[snap.indptr[2] : snap.indptr[3]].tolist() == [3, 4, 0, 2]
 
 
-def test_removed_pair_or_inserted_person_is_refused() -> None:
+def test_removed_pair_unknown_or_inserted_person_is_refused() -> None:
     ids = np.array([1, 2, 3, 4])
-    a, b = columns([(0, 1), (1, 2), (2, 3)])
-    snap = Snapshot.from_edges(ids[:3], a[:2], b[:2], np.ones(2))
-    k_old = np.array([1 * 5 + 2, 2 * 5 + 3])
+    pa, pb = np.array([1, 2, 3]), np.array([2, 3, 4])
+    snap = Snapshot.from_edges(ids[:3], pa[:2] - 1, pb[:2] - 1, np.ones(2))
     with pytest.raises(ValueError, match="gone"):
-        snap.with_pairs(k_old, k_old[1:], ids, a[1:2], b[1:2], np.ones(1), np.zeros(4))
+        kept_rows(pa[:2], pb[:2], 5, pa[1:] * 5 + pb[1:])
+    kept = kept_rows(pa[:2], pb[:2], 5, pa * 5 + pb)
+    assert kept.tolist() == [0, 1]
     with pytest.raises(ValueError, match="among the old ids"):
-        snap.with_pairs(k_old, k_old, np.array([0, 1, 2, 3]), a[:2], b[:2], np.ones(2), np.zeros(4))
+        snap.with_pairs(kept, np.array([0, 1, 2, 3]), pa, pb, np.ones(3), np.zeros(4))
+    with pytest.raises(ValueError, match="missing from the ids"):
+        snap.with_pairs(kept, ids[:3], pa, pb, np.ones(3), np.zeros(3))
 
 
 def test_unsorted_pairs_keep_no_edge_map_and_cannot_be_updated() -> None:

@@ -189,41 +189,41 @@ class Snapshot:
 
     def with_pairs(
         self,
-        old_keys: np.ndarray,
-        new_keys: np.ndarray,
+        kept: np.ndarray,
         ids: np.ndarray,
-        a: np.ndarray,
-        b: np.ndarray,
+        pa: np.ndarray,
+        pb: np.ndarray,
         cost: np.ndarray,
         tcost: np.ndarray,
     ) -> Snapshot:
-        """This snapshot with pairs (and people) added: equals ``from_edges(ids, a, b, cost,
-        tcost)`` without rebuilding it. The new edges' slots are merged into the old layout.
+        """This snapshot with pairs (and people) added, without a rebuild: equals
+        ``from_edges`` on the new pairs (as node indices of ``ids``), ``cost``, ``tcost``.
 
-        ``old_keys`` / ``new_keys``: the pairs' keys before and after, sorted, in one
-        encoding (e.g. ``a * base + b`` with the new base); ``ids``: every person id, the old
-        ones first (new people come after everyone); ``a``, ``b``: the new pairs as node
-        indices (sorted, ``a < b``), ``cost`` per new pair row, ``tcost`` per node.
-        ValueError if a pair was removed or people were not only appended: build instead.
+        ``kept``: the new row of each old pair (:func:`kept_rows`: ValueError if a pair was
+        removed); ``ids``: every person id, the old ones first (new people come after
+        everyone, else ValueError: build instead); ``pa``, ``pb``: the new pairs as person
+        ids, sorted, ``pa < pb`` (only the added ones are read); ``cost`` per new pair,
+        ``tcost`` per person. The added pairs' slots are merged into the old rows, and the
+        old slots copied around them a chunk at a time (no full-size temporaries).
         """
         edge = self._edge()
         ids = np.asarray(ids, dtype=np.int64)
-        n, nn, m = self.n, int(ids.size), edge.size // 2
-        if old_keys.size != m:
-            raise ValueError(f"{old_keys.size} old keys for a snapshot of {m} pairs")
+        n, nn, m, big = self.n, int(ids.size), edge.size // 2, int(np.size(pa))
+        if kept.size != m or (m and not 0 <= int(kept[-1]) < big):
+            raise ValueError(f"{kept.size} kept rows for a snapshot of {m} pairs")
         if nn < n or not np.array_equal(ids[:n], self.ids):
             raise ValueError("people were removed or inserted among the old ids")
         cost = np.asarray(cost, dtype=np.float64)
-        if not cost.size == new_keys.size == a.size == b.size:
-            raise ValueError("new keys, pairs and costs differ in length")
+        if not cost.size == big == np.size(pb):
+            raise ValueError("new pairs and costs differ in length")
         tcost = self._tcost(tcost, nn)
-        kept = kept_rows(old_keys, new_keys)
-        fresh = np.ones(new_keys.size, dtype=bool)
+        fresh = np.ones(big, dtype=bool)
         fresh[kept] = False
         add = np.flatnonzero(fresh)
-        lo, hi = np.asarray(a)[add].astype(np.int64), np.asarray(b)[add].astype(np.int64)
-        if add.size and not (bool((lo < hi).all()) and int(hi.max()) < nn and int(lo.min()) >= 0):
-            raise ValueError("new pairs must be node indices with a < b")
+        del fresh
+        lo, hi = _nodes_of(ids, pa[add]), _nodes_of(ids, pb[add])
+        if not bool((lo < hi).all()):
+            raise ValueError("new pairs must be sorted with a < b")
         # Each new pair fills a slot in both its rows. Within a row, slots run by rank
         # (neighbour, plus nn for the neighbours below the node): merge by it.
         v, u = np.concatenate([lo, hi]), np.concatenate([hi, lo])
@@ -233,18 +233,30 @@ class Snapshot:
         old_ptr = np.empty(nn + 1, dtype=np.int64)
         old_ptr[: n + 1] = self.indptr
         old_ptr[n + 1 :] = self.indptr[-1]
+        # New slot of each added one: its place among the old slots, plus the added before it.
         at = _row_search(self.indices, old_ptr[v], old_ptr[v + 1], v, rank, nn)
-        dtype = _edge_dtype(new_keys.size)
-        new_edge = np.insert(np.take(kept.astype(dtype), edge), at, rows.astype(dtype))
+        at += np.arange(at.size)
+        size = 2 * big
+        indices = np.empty(size, dtype=self.indices.dtype)
+        new_edge = np.empty(size, dtype=kept.dtype)
+        out = np.empty(size, dtype=np.float64)
+        for c in range(0, size, _CHUNK):  # old slots around the added ones, a chunk a time
+            e = min(size, c + _CHUNK)
+            i0, i1 = np.searchsorted(at, [c, e])
+            keep = np.ones(e - c, dtype=bool)
+            keep[at[i0:i1] - c] = False
+            src = slice(c - int(i0), e - int(i1))
+            indices[c:e][keep] = self.indices[src]
+            taken = np.take(kept, edge[src])
+            new_edge[c:e][keep] = taken
+            out[c:e][keep] = np.take(cost, taken)
+        indices[at] = u
+        new_edge[at] = rows
+        out[at] = cost[rows]
         indptr = old_ptr
         indptr[1:] += np.cumsum(np.bincount(v, minlength=nn))
         return Snapshot(
-            ids=ids,
-            indptr=indptr,
-            indices=np.insert(self.indices, at, u.astype(self.indices.dtype)),
-            cost=np.take(cost, new_edge),
-            tcost=tcost,
-            edge=new_edge,
+            ids=ids, indptr=indptr, indices=indices, cost=out, tcost=tcost, edge=new_edge
         )
 
     def _edge(self) -> np.ndarray:
@@ -264,15 +276,51 @@ _CHUNK = 1 << 20
 """Rows per chunk when scattering edges into the CSR arrays (small reused temporaries)."""
 
 
-def kept_rows(old_keys: np.ndarray, new_keys: np.ndarray) -> np.ndarray:
-    """Row in ``new_keys`` of each of ``old_keys`` (both sorted, distinct); ValueError if
-    one is missing (a pair was removed)."""
-    kept = np.searchsorted(new_keys, old_keys)
-    if kept.size and (
-        int(kept[-1]) >= new_keys.size or not np.array_equal(new_keys[kept], old_keys)
-    ):
-        raise ValueError("some old pairs are gone from the new ones")
+def kept_rows(old_a: np.ndarray, old_b: np.ndarray, base: int, new_keys: np.ndarray) -> np.ndarray:
+    """Row in ``new_keys`` (sorted ``a * base + b``) of each old pair ``(old_a, old_b)``
+    (sorted, distinct), int32 when it fits; ValueError if one is missing (a pair was
+    removed). A chunk at a time, in the stretch of ``new_keys`` the chunk spans: every
+    ``_SAMPLE``-th key is searched, the runs between two that moved by exactly the run's
+    length are filled in (no new pair among them), the rest searched; then all checked."""
+    m = int(np.size(old_a))
+    kept = np.empty(m, dtype=_edge_dtype(int(new_keys.size)))
+    step = np.arange(_SAMPLE)
+    start = 0
+    for c in range(0, m, _KEPT_CHUNK):
+        part = old_a[c : c + _KEPT_CHUNK].astype(np.int64)
+        part *= base
+        part += old_b[c : c + _KEPT_CHUNK]
+        stop = int(np.searchsorted(new_keys, part[-1], side="right"))
+        window = new_keys[start:stop]
+        if window.size == part.size:
+            pos = np.arange(part.size)
+        else:
+            ends = np.append(np.searchsorted(window, part[::_SAMPLE]), window.size)
+            runs = np.minimum(_SAMPLE, part.size - np.arange(0, part.size, _SAMPLE))
+            pos = (np.repeat(ends[:-1], _SAMPLE) + np.tile(step, ends.size - 1))[: part.size]
+            dirty = np.flatnonzero(np.diff(ends) != runs)
+            if dirty.size:
+                at = (dirty[:, None] * _SAMPLE + step).ravel()
+                at = at[at < part.size]
+                pos[at] = np.searchsorted(window, part[at])
+        if not (int(pos.max()) < window.size and np.array_equal(window[pos], part)):
+            raise ValueError("some old pairs are gone from the new ones")
+        pos += start
+        kept[c : c + part.size] = pos
+        start = int(pos[-1]) + 1
     return kept
+
+
+_KEPT_CHUNK = 1 << 16
+_SAMPLE = 16
+
+
+def _nodes_of(ids: np.ndarray, pids: np.ndarray) -> np.ndarray:
+    """Node indices of person ids that must all be in ``ids`` (ValueError otherwise)."""
+    pos = np.searchsorted(ids, pids)
+    if pids.size and not (int(pos.max()) < ids.size and np.array_equal(ids[pos], pids)):
+        raise ValueError("new pairs name people missing from the ids")
+    return pos
 
 
 def _row_search(

@@ -34,7 +34,7 @@ import numpy as np
 
 from carson.graph import _cache
 from carson.graph._columns import CONTEXTS, Scored, Signals, score_pairs
-from carson.graph._search import Router, Snapshot
+from carson.graph._search import Router, Snapshot, kept_rows
 from carson.graph._tables import (
     FormerView,
     JobColumns,
@@ -365,8 +365,10 @@ def keep_people(sc: Scored, ids: np.ndarray) -> Scored:
 
 def snapshot_of(sc: Scored, ids: np.ndarray, tcost: np.ndarray, w: GraphWeights) -> Snapshot:
     """The CSR routing snapshot: edge cost ``-log`` hop probability, node target cost."""
-    a, b = _node_pairs(sc, ids)
-    return Snapshot.from_edges(ids, a, b, edge_costs(sc, w), tcost)
+    # Person id → node index through a dense table (ids are store row ids: dense enough).
+    lut = np.zeros(int(ids[-1]) + 1 if ids.size else 0, dtype=np.int32)
+    lut[ids] = np.arange(ids.size, dtype=np.int32)
+    return Snapshot.from_edges(ids, lut[sc.a], lut[sc.b], edge_costs(sc, w), tcost)
 
 
 def update_snapshot(
@@ -379,13 +381,8 @@ def update_snapshot(
     cost = edge_costs(new, w)
     if ids.size == snap.n and old.base == new.base and np.array_equal(old.keys, new.keys):
         return snap.recost(cost, tcost)
-    old_keys = old.keys
-    if old.base != new.base:
-        old_keys = old.a.astype(np.int64)
-        old_keys *= new.base
-        old_keys += old.b
-    a, b = _node_pairs(new, ids)
-    return snap.with_pairs(old_keys, new.keys, ids, a, b, cost, tcost)
+    kept = kept_rows(old.a, old.b, new.base, new.keys)
+    return snap.with_pairs(kept, ids, new.a, new.b, cost, tcost)
 
 
 def edge_costs(sc: Scored, w: GraphWeights) -> np.ndarray:
@@ -397,14 +394,6 @@ def edge_costs(sc: Scored, w: GraphWeights) -> np.ndarray:
     np.log(cost, out=cost)
     np.negative(cost, out=cost)
     return cost
-
-
-def _node_pairs(sc: Scored, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs as node indices, through a dense person id → index table (ids are store
-    row ids: dense enough)."""
-    lut = np.zeros(int(ids[-1]) + 1 if ids.size else 0, dtype=np.int32)
-    lut[ids] = np.arange(ids.size, dtype=np.int32)
-    return lut[sc.a], lut[sc.b]
 
 
 def _columns_of(net: Network) -> dict[str, np.ndarray]:
