@@ -23,7 +23,8 @@ import math
 import re
 import sqlite3
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -33,7 +34,7 @@ import networkx as nx
 import numpy as np
 
 from carson.graph import _cache
-from carson.graph._columns import CONTEXTS, Scored, Signals, score_pairs
+from carson.graph._columns import CONTEXTS, PairStats, Scored, Signals, finish, pair_stats
 from carson.graph._search import Router, Snapshot, kept_rows
 from carson.graph._tables import (
     FormerView,
@@ -42,10 +43,12 @@ from carson.graph._tables import (
     StaffView,
     Tables,
     TitlesView,
+    concat_people,
+    read_people,
 )
 from carson.graph.strength import StrengthModel, TieInfo, pair
 from carson.graph.weights import GraphWeights
-from carson.models import Employment, Evidence, Note, Organization, Tie, TieContext
+from carson.models import Channel, Employment, Evidence, Note, Organization, Tie, TieContext
 from carson.store import Store, graph_feed
 
 _EPOCH = datetime(1970, 1, 1)
@@ -106,6 +109,8 @@ class Network:
     """The columns behind ``people``, ``staff``, ``former`` and ``titles``."""
     from_cache: bool = False
     """Loaded from the on-disk cache rather than built from the store."""
+    grown: bool = False
+    """Built from an earlier cache entry and the rows added to the store since."""
     _explainer: _Explainer | None = None
     _router: Router | None = None
     _graph: nx.Graph | None = None
@@ -284,22 +289,120 @@ def build_network(
     """Read the store once (integer columns, no models, no evidence) and build strengths and
     the routing snapshot. Evidence is read per pair when :meth:`Network.tie` asks."""
     w = weights or GraphWeights()
-    now = resolve_now(store, now)
+    return _build(store, resolve_now(store, now), w, owner=store).net
+
+
+@dataclass
+class _Built:
+    """A network, and what a later build can start from instead of the whole store."""
+
+    net: Network
+    stats: PairStats
+    """Per-pair sums over every tie and interaction read (``_columns.pair_stats``)."""
+    jobs: JobColumns
+
+
+def _build(store: Store, now: datetime, w: GraphWeights, *, owner: Store) -> _Built:
+    """The network from everything in ``store`` (``owner``: the store it answers for)."""
     orgs = {o.id: o for o in store.organizations() if o.id is not None}
     jobs = JobColumns.read(store)
-    tables = Tables.read(store, jobs)
+    tables = Tables.build(*read_people(store), jobs)
     sig = Signals.from_feed(
         graph_feed.tie_columns(store, CONTEXTS),
         graph_feed.interaction_columns(store),
         jobs,
         graph_feed.note_people(store),
     )
-    del jobs
+    stats = pair_stats(sig, w, now)
     ids = tables.ids
-    scored = keep_people(score_pairs(sig, w, now), ids)
+    scored = keep_people(finish(stats, sig, w, now), ids)
     del sig
     snap = snapshot_of(scored, ids, target_costs(tables, w), w)
-    return assemble(store, snap, scored, tables, orgs, now, w)
+    return _Built(assemble(owner, snap, scored, tables, orgs, now, w), stats, jobs)
+
+
+_ADDED_ONLY = ("ties", "interactions", "interaction_people")
+"""Tables whose rows a build can only add to its sums: any edit means reading them all."""
+
+
+def _grow(
+    store: Store, prev: _cache.Entry, now: datetime, w: GraphWeights, *, owner: Store
+) -> _Built | None:
+    """The network from an earlier build's cache entry plus the rows added since (its pair
+    sums merged with the new rows', its snapshot updated in place), or None when that
+    can't give what a build would: a tie or an interaction edited or deleted since, rows
+    renumbered or the file swapped, or a ``now`` before the entry's. People and jobs
+    edited since are read again whole (a few seconds at 1M people)."""
+    try:
+        marks = {t: int(m) for t, m in prev.state["marks"].items()}
+        edits = {t: int(e) for t, e in prev.state["edits"].items()}
+        rows = prev.state["rows"]
+        ref = datetime.fromisoformat(prev.state["ref"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    if now < ref or set(marks) != set(graph_feed.FED):
+        return None
+    now_marks, now_edits = graph_feed.high_water(store), store.graph_edits()
+    since_it = (marks["interactions"], marks["interaction_people"])
+    if (
+        any(now_marks[t] < marks[t] for t in marks)
+        or any(now_edits.get(t) != edits.get(t) for t in _ADDED_ONLY)
+        or graph_feed.rows_at(store, marks) != rows
+        or graph_feed.added_to_old(store, since_it)
+    ):
+        return None
+    cols = prev.columns()
+    if cols is None:
+        return None
+    try:
+        old_stats = PairStats.from_arrays(cols)
+        old_snap, old_scored, old_tables = _parts_of(cols)
+        jobs = JobColumns.from_arrays(cols)
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    if now_edits.get("employments") != edits.get("employments"):
+        jobs = JobColumns.read(store)
+    else:
+        jobs = jobs.concat(JobColumns.read(store, since=marks["employments"]))
+    if now_edits.get("people") != edits.get("people"):
+        people = read_people(store)
+    else:
+        people = concat_people(old_tables.people(), read_people(store, since=marks["people"]))
+    tables = Tables.build(*people, jobs)
+    added = Signals.from_feed(
+        graph_feed.tie_columns(store, CONTEXTS, since=marks["ties"]),
+        graph_feed.interaction_columns(store, since_it),
+        _NO_JOBS,
+        [],
+    )
+    stats = old_stats.merge(pair_stats(added, w, now))
+    del added, old_stats
+    around = Signals.from_feed(_NO_TIES, _no_interactions(), jobs, graph_feed.note_people(store))
+    ids = tables.ids
+    scored = keep_people(finish(stats, around, w, now), ids)
+    tcost = target_costs(tables, w)
+    try:
+        snap = update_snapshot(old_snap, old_scored, scored, ids, tcost, w)
+    except ValueError:  # a pair gone, or people added below the old ids: pack it anew
+        snap = snapshot_of(scored, ids, tcost, w)
+    orgs = {o.id: o for o in store.organizations() if o.id is not None}
+    return _Built(assemble(owner, snap, scored, tables, orgs, now, w), stats, jobs)
+
+
+_NO_TIES = (np.empty(0, dtype=np.int64),) * 3
+_NO_JOBS = JobColumns.of([])
+
+
+def _no_interactions() -> graph_feed.InteractionColumns:
+    empty = np.empty(0, dtype=np.int64)
+    return graph_feed.InteractionColumns(
+        id=empty,
+        at=empty,
+        channel=empty.astype(np.int16),
+        direction=empty.astype(np.int8),
+        person=empty,
+        channels=sorted(c.value for c in Channel),
+    )
 
 
 def target_costs(tables: Tables, w: GraphWeights) -> np.ndarray:
@@ -396,10 +499,12 @@ def edge_costs(sc: Scored, w: GraphWeights) -> np.ndarray:
     return cost
 
 
-def _columns_of(net: Network) -> dict[str, np.ndarray]:
-    """Everything a cached network is restored from (see :func:`_from_columns`)."""
+def _columns_of(built: _Built) -> dict[str, np.ndarray]:
+    """Everything a cached network is restored from (see :func:`_parts_of`), and what a
+    later build starts from (the pair sums and the jobs)."""
+    net = built.net
     snap, sc = net.snapshot, net.pairs
-    return {
+    cols = {
         "snap_indptr": snap.indptr,
         "snap_indices": snap.indices,
         "snap_cost": snap.cost,
@@ -410,13 +515,22 @@ def _columns_of(net: Network) -> dict[str, np.ndarray]:
         "pair_keys": sc.keys,
         "pair_base": np.array([sc.base], dtype=np.int64),
         **net.tables.arrays(),
+        **built.stats.arrays(),
+        **built.jobs.arrays(),
     }
+    if snap.edge is not None:
+        cols["snap_edge"] = snap.edge
+    return cols
 
 
-def _from_columns(
-    store: Store, cols: dict[str, np.ndarray], now: datetime, w: GraphWeights
-) -> Network:
-    """The network from cached columns (ValueError if they do not fit together)."""
+_ROUTING = ("snap_", "pair_", "people_", "title_", "staff_", "former_", "job_")
+"""The column names a cached network is restored from (not the sums and jobs a later
+build starts from)."""
+
+
+def _parts_of(cols: dict[str, np.ndarray]) -> tuple[Snapshot, Scored, Tables]:
+    """The snapshot, pairs and tables in cached columns (ValueError if they do not fit
+    together)."""
     tables = Tables.from_arrays(cols)
     n = tables.ids.size
     snap = Snapshot(
@@ -425,6 +539,7 @@ def _from_columns(
         indices=cols["snap_indices"],
         cost=cols["snap_cost"],
         tcost=cols["snap_tcost"],
+        edge=cols.get("snap_edge"),
     )
     base = int(cols["pair_base"][0])
     keys = cols["pair_keys"]
@@ -443,20 +558,24 @@ def _from_columns(
         snap.indptr.size == n + 1
         and snap.tcost.size == n
         and int(snap.indptr[-1]) == snap.indices.size == snap.cost.size == 2 * m
+        and (snap.edge is None or snap.edge.size == 2 * m)
         and sc.a.size == sc.b.size == sc.strength.size == sc.context.size == sc.stale.size == m
     ):
         raise ValueError("cached graph columns do not fit together")
-    orgs = {o.id: o for o in store.organizations() if o.id is not None}
-    return assemble(store, snap, sc, tables, orgs, now, w)
+    return snap, sc, tables
 
 
 def _disk_key(sig: tuple[int, int], now: datetime, w: GraphWeights) -> dict[str, object]:
+    return {**_lineage(sig, w), "marker": sig[0], "now": now.isoformat()}
+
+
+def _lineage(sig: tuple[int, int], w: GraphWeights) -> dict[str, object]:
+    """The part of an entry's key a later build can start from: the same code, schema and
+    weights, any marker and day."""
     return {
         "format": _cache.FORMAT,
         "code": _cache.code_digest(),
-        "marker": sig[0],
         "schema": sig[1],
-        "now": now.isoformat(),
         "weights": _weights_digest(w),
     }
 
@@ -474,33 +593,79 @@ def load_network(
 ) -> Network:
     """The network for this store: built once per process, kept while the store's write
     marker stays the same, and saved to ``<home>/cache/graph/`` so the next process loads
-    it instead of building (see ``_cache``). A store in the middle of a write transaction
-    (which may yet roll back) gets a fresh build, cached nowhere."""
+    it instead of building (see ``_cache``). After a write or on a new day, the newest
+    entry plus the rows added since give the new network (see :func:`_grow`); only an
+    edit of a tie or an interaction needs the whole store read again. A store in the middle
+    of a write transaction (which may yet roll back) gets a fresh build, cached nowhere."""
     w = weights or GraphWeights()
     now = resolve_now(store, now)
     if store.db.in_transaction:
         return build_network(store, now=now, weights=w)
-    sig = graph_feed.signature(store)  # before reading: a write meanwhile only misses
+    sig = graph_feed.signature(store)
     key = (store.path.resolve(), now, _weights_digest(w))
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
         if hit is not None and hit[0] == sig:
             return hit[1]
-    disk = _disk_key(sig, now, w)
-    net = None
-    cols = _cache.load(store.home, disk)
-    if cols is not None:
-        try:
-            net = _from_columns(store, cols, now, w)
-            net.from_cache = True
-        except (ValueError, KeyError, IndexError):
-            net = None
+    net = _load(store, sig, now, w)
     if net is None:
-        net = build_network(store, now=now, weights=w)
-        _cache.save(store.home, disk, _columns_of(net))
+        net, sig = _rebuild(store, now, w)
     with _CACHE_LOCK:
         _CACHE[key] = (sig, net)
     return net
+
+
+def _load(store: Store, sig: tuple[int, int], now: datetime, w: GraphWeights) -> Network | None:
+    """The network saved for exactly this store state, day and weights, or None."""
+    entry = _cache.find(store.home, _disk_key(sig, now, w))
+    cols = None if entry is None else entry.columns(*_ROUTING)
+    if cols is None:
+        return None
+    try:
+        snap, sc, tables = _parts_of(cols)
+    except (ValueError, KeyError, IndexError):
+        return None
+    orgs = {o.id: o for o in store.organizations() if o.id is not None}
+    net = assemble(store, snap, sc, tables, orgs, now, w)
+    net.from_cache = True
+    return net
+
+
+@contextmanager
+def _reading(store: Store) -> Iterator[Store]:
+    """Another connection to the store's file, inside one read transaction: everything read
+    through it is the same committed state (WAL), whatever is written meanwhile, so the
+    rowid marks a build keeps match the rows it read."""
+    reader = Store(store.home, create=False)
+    try:
+        reader.db.execute("BEGIN")
+        yield reader
+    finally:
+        if reader.db.in_transaction:
+            reader.db.execute("COMMIT")
+        reader.close()
+
+
+def _rebuild(store: Store, now: datetime, w: GraphWeights) -> tuple[Network, tuple[int, int]]:
+    """Build (from the newest entry that fits plus what was added since, else from the
+    whole store), save the entry, and return it with the store state it was built at."""
+    with _reading(store) as rd:
+        sig = graph_feed.signature(rd)
+        marks = graph_feed.high_water(rd)
+        state: dict[str, Any] = {
+            "marks": marks,
+            "edits": rd.graph_edits(),
+            "rows": graph_feed.rows_at(rd, marks),
+        }
+        prev = _cache.newest(store.home, _lineage(sig, w))
+        built = None if prev is None else _grow(rd, prev, now, w, owner=store)
+        if built is None:
+            built = _build(rd, now, w, owner=store)
+        else:
+            built.net.grown = True
+    state["ref"] = built.stats.ref.isoformat()
+    _cache.save(store.home, _disk_key(sig, now, w), _columns_of(built), state)
+    return built.net, sig
 
 
 def invalidate() -> None:

@@ -497,7 +497,8 @@ def added_to_old(store: Store, since: tuple[int, int]) -> bool:
     """Whether a participant row past ``since[1]`` joins an interaction at or before
     ``since[0]`` (an interaction read before, now with someone more on it)."""
     row = store.db.execute(
-        "SELECT EXISTS (SELECT 1 FROM interaction_people WHERE rowid > ? AND interaction_id <= ?)",
+        # "+": a scan of the new rows by rowid, not of the primary key's index from the start
+        "SELECT EXISTS (SELECT 1 FROM interaction_people WHERE rowid > ? AND +interaction_id <= ?)",
         (since[1], since[0]),
     ).fetchone()
     return bool(row[0])

@@ -330,6 +330,64 @@ def store_home(n: int, seed: int) -> Path:
     return home
 
 
+def append_home(n: int, seed: int) -> Path:
+    """A copy of the store of this size (with its cache), made once per bench run (the
+    ``append`` runs add to it)."""
+    return store_home(n, seed).with_name(store_home(n, seed).name + "-append")
+
+
+def _fresh_append_home(n: int, seed: int) -> None:
+    import shutil
+
+    src, dst = store_home(n, seed), append_home(n, seed)
+    shutil.rmtree(dst, ignore_errors=True)
+    shutil.copytree(src, dst)
+
+
+def _append(store: object, count: int) -> None:
+    """``count`` new people, each with a job, ~10 ties to existing people and an e-mail
+    from the user, written with the importers' bulk inserts in one transaction."""
+    from carson.store import Store
+
+    assert isinstance(store, Store)
+    rng = np.random.default_rng(store.write_marker())
+    db = store.db
+    top = int(db.execute("SELECT max(id) FROM people").fetchone()[0])
+    me = int(db.execute("SELECT id FROM people WHERE is_me = 1").fetchone()[0])
+    orgs = [r[0] for r in db.execute("SELECT id FROM organizations LIMIT 200")]
+    it0 = int(db.execute("SELECT ifnull(max(id), 0) FROM interactions").fetchone()[0])
+    new = list(range(top + 1, top + 1 + count))
+    with store.write():
+        store.bulk_insert(
+            "people",
+            [(p, f"Person {p}", None, None, None, None, "[]", 0, 0, "bench") for p in new],
+        )
+        store.bulk_insert(
+            "employments",
+            [(p, int(rng.choice(orgs)), "Analyst", "2024-01-01", None, 1, "bench") for p in new],
+        )
+        pairs = {(min(p, int(q)), max(p, int(q))) for p in new for q in rng.integers(1, top, 10)}
+        store.bulk_insert(
+            "ties",
+            [
+                (a, b, "colleague", "bench", None, None, "[]", None)
+                for a, b in sorted(pairs)
+                if a != b
+            ],
+        )
+        store.bulk_insert_ids(
+            "interactions",
+            [
+                (it0 + k + 1, "2026-01-20T10:00:00", "email", "outbound", None, None, "bench", None)
+                for k in range(count)
+            ],
+        )
+        store.bulk_insert_ids(
+            "interaction_people",
+            [row for k, p in enumerate(new) for row in ((it0 + k + 1, me, 0), (it0 + k + 1, p, 1))],
+        )
+
+
 def peak_rss_mb() -> float:
     import resource
 
@@ -344,10 +402,21 @@ def store_build_once(n: int, seed: int, mode: str = "build") -> dict[str, float]
     - ``warm``: ``load_network`` from the cache the cold run wrote; then, timed apart, the
       first top-k query into the biggest company (``q_s``: it faults in the mapped pages
       it reads) and building a ``Resolver`` (``resolver_s``: what ``find_routes`` adds).
+    - ``nextday``: ``load_network`` a day after the newest cache entry: grown from it
+      (its sums rescaled, no store reads but the marks).
+    - ``append``: on a copy of the store (see :func:`append_home`), 1 % more people, each
+      with ~10 ties and an e-mail, written as an import would (not timed); then
+      ``load_network``, grown from the entry before the write.
     """
     from carson.store import Store
 
-    home = store_home(n, seed)
+    home = append_home(n, seed) if mode == "append" else store_home(n, seed)
+    if mode == "append":
+        from carson.graph import load_network
+
+        with Store(home, create=False) as store:
+            load_network(store)  # an entry for the store before the write (built once)
+            _append(store, n // 100)
     gc.collect()
     before = rss_mb()
     store = Store(home, create=False)
@@ -357,6 +426,26 @@ def store_build_once(n: int, seed: int, mode: str = "build") -> dict[str, float]
         from carson.graph.network import build_network
 
         net = build_network(store)
+    elif mode in ("nextday", "append"):
+        from datetime import timedelta
+
+        from carson.graph import _cache, load_network
+        from carson.graph.network import _lineage, resolve_now
+
+        when = None
+        if mode == "nextday":
+            sig = (
+                store.write_marker(),
+                int(store.db.execute("PRAGMA schema_version").fetchone()[0]),
+            )
+            entry = _cache.newest(home, _lineage(sig, GraphWeights()))
+            if entry is None:
+                raise SystemExit("nextday run: no cache entry to start from")
+            when = datetime.fromisoformat(str(entry.key["now"])) + timedelta(days=1)
+        t0 = time.perf_counter()
+        net = load_network(store, now=when or resolve_now(store))
+        if not net.grown:
+            raise SystemExit(f"{mode} run: the network was not grown from the cache")
     else:
         import shutil
 
@@ -417,6 +506,8 @@ def store_build(
         ("candidate", None, "cold"),
         ("candidate", None, "warm"),
     ]
+    versions += [("candidate", None, "nextday"), ("candidate", None, "append")]
+    _fresh_append_home(n, seed)
     if baseline:
         versions.append(("baseline", baseline, "build"))
     got: dict[str, list[dict[str, float]]] = {f"{v} {m}": [] for v, _, m in versions}
@@ -659,7 +750,9 @@ def main() -> None:
         print(
             f"the graph from a real store (median of {args.store_runs}, a fresh process each,"
             " interleaved; build = build_network, cold = load_network with no cache (build +"
-            " write the cache), warm = load_network from the cache, then one company query):"
+            " write the cache), warm = load_network from the cache, then one company query;"
+            " nextday = load_network a day after the newest entry, grown from it; append ="
+            " load_network after an import of 1 % more people with ~10 ties each, grown):"
         )
         print(
             "| people | version | run | s | +RSS MB | peak RSS MB | cache on disk MB "
