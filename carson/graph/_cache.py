@@ -80,7 +80,7 @@ def entry_name(key: Mapping[str, object]) -> str:
 
 
 def _crc(arr: np.ndarray) -> int:
-    return zlib.crc32(memoryview(np.ascontiguousarray(arr).reshape(-1).view(np.uint8)))
+    return zlib.crc32(np.ascontiguousarray(arr).reshape(-1).view(np.uint8).data)
 
 
 def save(
