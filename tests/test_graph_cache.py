@@ -356,6 +356,20 @@ def test_a_new_day_starts_from_the_last_build(demo_store: Store) -> None:
         assert _routes(demo_store, grown) == _routes(demo_store, fresh)
 
 
+def test_a_new_day_links_the_columns_it_did_not_change(demo_store: Store) -> None:
+    """The next day's entry shares the files of the columns that stayed the same (the
+    layout of the routing arrays, the people, the sums) instead of writing them again."""
+    day = load_network(demo_store).now
+    (first,) = _entries(demo_store.home)
+    invalidate()
+    assert load_network(demo_store, now=day + timedelta(days=1)).grown
+    (second,) = [e for e in _entries(demo_store.home) if e != first]
+    for name in ("snap_indices", "snap_indptr", "people_ids", "stats_weighted"):
+        assert (first / f"{name}.npy").stat().st_ino == (second / f"{name}.npy").stat().st_ino
+    assert (first / "snap_cost.npy").stat().st_ino != (second / "snap_cost.npy").stat().st_ino
+    assert _from_disk(demo_store).from_cache
+
+
 def test_an_edited_tie_or_interaction_reads_the_store_again(demo_store: Store) -> None:
     tie_id, _, _, _ = _first_tie(demo_store)
     load_network(demo_store)

@@ -27,7 +27,7 @@ import tempfile
 import time
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +88,12 @@ def save(
     key: Mapping[str, object],
     columns: Mapping[str, np.ndarray],
     state: Mapping[str, Any] | None = None,
+    reuse: Entry | None = None,
 ) -> bool:
     """Write an entry for ``key`` (with ``state``: what it was built from, for a later
-    build to start from); False (and nothing left behind) if it could not be."""
+    build to start from); False (and nothing left behind) if it could not be. A column
+    that is one ``reuse`` handed out, unchanged, is a hard link to that entry's file (files
+    are never changed in place, so entries may share them)."""
     base = root(home)
     tmp: Path | None = None
     try:
@@ -98,6 +101,13 @@ def save(
         tmp = Path(tempfile.mkdtemp(prefix=_TMP, dir=base))
         info: dict[str, dict[str, object]] = {}
         for name, arr in columns.items():
+            if reuse is not None and reuse.loaded.get(name) is arr and name in reuse.info:
+                try:
+                    os.link(reuse.path / f"{name}.npy", tmp / f"{name}.npy")
+                    info[name] = reuse.info[name]
+                    continue
+                except OSError:
+                    pass  # gone meanwhile, or links unsupported here: write it
             arr = np.ascontiguousarray(arr)
             np.save(tmp / f"{name}.npy", arr, allow_pickle=False)
             info[name] = {"dtype": arr.dtype.str, "shape": list(arr.shape), "crc": _crc(arr)}
@@ -148,6 +158,9 @@ class Entry:
     key: dict[str, object]
     state: dict[str, Any]
     info: dict[str, dict[str, Any]]
+    loaded: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    """The columns handed out by :meth:`columns`: one passed back to :func:`save` as it
+    is gets its file linked into the new entry rather than written again."""
 
     def columns(self, *prefixes: str) -> dict[str, np.ndarray] | None:
         """The columns whose names start with one of ``prefixes`` (all without any),
@@ -167,6 +180,7 @@ class Entry:
                 out[name] = arr.view(np.ndarray)
         except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError):
             return None
+        self.loaded.update(out)
         return out
 
 

@@ -360,27 +360,35 @@ def _grow(
         jobs = JobColumns.from_arrays(cols)
     except (ValueError, KeyError, IndexError, TypeError):
         return None
+    # What did not change is passed on as the very arrays loaded, so the new entry links
+    # their files instead of writing them again (``_cache.save``).
     if now_edits.get("employments") != edits.get("employments"):
         jobs = JobColumns.read(store)
-    else:
+    elif now_marks["employments"] > marks["employments"]:
         jobs = jobs.concat(JobColumns.read(store, since=marks["employments"]))
+    tables = old_tables
     if now_edits.get("people") != edits.get("people"):
-        people = read_people(store)
-    else:
-        people = concat_people(old_tables.people(), read_people(store, since=marks["people"]))
-    tables = Tables.build(*people, jobs)
-    added = Signals.from_feed(
-        graph_feed.tie_columns(store, CONTEXTS, since=marks["ties"]),
-        graph_feed.interaction_columns(store, since_it),
-        _NO_JOBS,
-        [],
-    )
-    stats = old_stats.merge(pair_stats(added, w, now))
-    del added, old_stats
+        tables = Tables.build(*read_people(store), jobs)
+    elif now_marks["people"] > marks["people"] or jobs.person is not cols["jobs_person"]:
+        more = read_people(store, since=marks["people"])
+        tables = Tables.build(*concat_people(old_tables.people(), more), jobs)
+    stats = old_stats
+    if any(now_marks[t] > marks[t] for t in _ADDED_ONLY):
+        added = Signals.from_feed(
+            graph_feed.tie_columns(store, CONTEXTS, since=marks["ties"]),
+            graph_feed.interaction_columns(store, since_it),
+            _NO_JOBS,
+            [],
+        )
+        stats = old_stats.merge(pair_stats(added, w, now))
+        del added
+    del old_stats
     around = Signals.from_feed(_NO_TIES, _no_interactions(), jobs, graph_feed.note_people(store))
     ids = tables.ids
     scored = keep_people(finish(stats, around, w, now), ids)
-    tcost = target_costs(tables, w)
+    if np.array_equal(scored.keys, old_scored.keys):
+        scored.keys = old_scored.keys
+    tcost = old_snap.tcost if tables is old_tables else target_costs(tables, w)
     try:
         snap = update_snapshot(old_snap, old_scored, scored, ids, tcost, w)
     except ValueError:  # a pair gone, or people added below the old ids: pack it anew
@@ -664,7 +672,7 @@ def _rebuild(store: Store, now: datetime, w: GraphWeights) -> tuple[Network, tup
         else:
             built.net.grown = True
     state["ref"] = built.stats.ref.isoformat()
-    _cache.save(store.home, _disk_key(sig, now, w), _columns_of(built), state)
+    _cache.save(store.home, _disk_key(sig, now, w), _columns_of(built), state, reuse=prev)
     return built.net, sig
 
 
