@@ -422,3 +422,27 @@ def test_a_store_swapped_under_the_cache_is_read_again(demo_store: Store) -> Non
     after = _from_disk(demo_store)
     assert not after.grown and not after.from_cache
     _assert_same(after, build_network(demo_store))
+
+
+def test_a_big_entry_is_written_in_the_background_and_before_exit(demo_store: Store) -> None:
+    """Past ``_SAVE_INLINE`` bytes the entry is written by a thread (the network comes back
+    first); a process that exits right away still leaves the whole entry behind."""
+    code = (
+        "import sys; from pathlib import Path; from carson.store import Store;"
+        " from carson.graph import network;"
+        " network._SAVE_INLINE = 0;"
+        " net = network.load_network(Store(Path(sys.argv[1]), create=False));"
+        " print(len(network._SAVING), net.from_cache)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(demo_store.home)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == ["1", "False"]  # returned with the write still pending
+    (entry,) = _entries(demo_store.home)
+    assert (entry / "manifest.json").exists()
+    got = _from_disk(demo_store)
+    assert got.from_cache
+    _assert_same(got, build_network(demo_store))

@@ -672,8 +672,35 @@ def _rebuild(store: Store, now: datetime, w: GraphWeights) -> tuple[Network, tup
         else:
             built.net.grown = True
     state["ref"] = built.stats.ref.isoformat()
-    _cache.save(store.home, _disk_key(sig, now, w), _columns_of(built), state, reuse=prev)
+    cols = _columns_of(built)
+    args = (store.home, _disk_key(sig, now, w), cols, state, prev)
+    fresh = sum(c.nbytes for n, c in cols.items() if prev is None or prev.loaded.get(n) is not c)
+    if fresh <= _SAVE_INLINE:
+        _cache.save(*args)
+    else:
+        saver = threading.Thread(target=_cache.save, args=args, name="carson-graph-cache")
+        with _CACHE_LOCK:
+            _SAVING.append(saver)
+        saver.start()
     return built.net, sig
+
+
+_SAVE_INLINE = 64 << 20
+"""Bytes of new columns written before ``load_network`` returns. More (a graph of
+hundreds of thousands of people: ~1 GB at 1M, seconds of disk) are written by a thread,
+so the answer does not wait for the disk; it is not a daemon, so the process still
+finishes writing before it exits (a write cut short leaves a temporary directory that a
+later save deletes, never a partial entry)."""
+_SAVING: list[threading.Thread] = []
+
+
+def wait_saved() -> None:
+    """Wait until every cache entry this process started writing is written."""
+    with _CACHE_LOCK:
+        pending = list(_SAVING)
+        _SAVING.clear()
+    for saver in pending:
+        saver.join()
 
 
 def invalidate() -> None:
