@@ -318,12 +318,15 @@ class PairStats:
     """int64 Unix seconds of the last contact row (``_NONE`` without)."""
     weighted: np.ndarray
     """float64 channel-weighted decayed contact sum as of ``ref`` (see above)."""
+    co_pair: np.ndarray
+    """int64 rows (ascending) of the pairs two non-owners share interactions in: few in
+    most stores, so co-presence is kept for these pairs only."""
     co_meet: np.ndarray
     """int32 meetings, events or calls the two attended together (no owner among them)."""
     co_thr: np.ndarray
     """int32 other shared interactions (threads)."""
     co_last: np.ndarray
-    """int64 Unix seconds of the last shared one (``_NONE`` without)."""
+    """int64 Unix seconds of the last shared one."""
     fut_pair: np.ndarray
     """int64 row of each contact row dated after ``ref``."""
     fut_at: np.ndarray
@@ -342,10 +345,8 @@ class PairStats:
         "dirs",
         "last",
         "weighted",
-        "co_meet",
-        "co_thr",
-        "co_last",
     )
+    _CO_COLS = ("co_pair", "co_meet", "co_thr", "co_last")
     _FUT_COLS = ("fut_pair", "fut_at", "fut_w")
 
     @property
@@ -367,7 +368,8 @@ class PairStats:
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Every column by name (what a cache writes)."""
-        out = {f"stats_{c}": getattr(self, c) for c in self._PAIR_COLS + self._FUT_COLS}
+        names = self._PAIR_COLS + self._CO_COLS + self._FUT_COLS
+        out = {f"stats_{c}": getattr(self, c) for c in names}
         out["stats_ref"] = np.array([np.datetime64(self.ref, "us").astype(np.int64)])
         out["stats_half_life"] = np.array([self.half_life], dtype=np.float64)
         out["stats_ctx_base"] = self.ctx_base
@@ -376,7 +378,7 @@ class PairStats:
 
     @classmethod
     def from_arrays(cls, a: Mapping[str, np.ndarray]) -> PairStats:
-        cols = {c: a[f"stats_{c}"] for c in cls._PAIR_COLS + cls._FUT_COLS}
+        cols = {c: a[f"stats_{c}"] for c in cls._PAIR_COLS + cls._CO_COLS + cls._FUT_COLS}
         ref = np.datetime64(int(a["stats_ref"][0]), "us").astype(datetime)
         s = cls(
             ref=ref,
@@ -394,11 +396,12 @@ class PairStats:
         n = self.n
         if any(getattr(self, c).shape != (n,) for c in self._PAIR_COLS):
             raise ValueError("pair statistics columns differ in length")
-        m = self.fut_pair.size
-        if any(getattr(self, c).shape != (m,) for c in self._FUT_COLS):
-            raise ValueError("pair statistics side-list columns differ in length")
-        if m and (int(self.fut_pair.min()) < 0 or int(self.fut_pair.max()) >= n):
-            raise ValueError("pair statistics side list names a pair it does not hold")
+        for cols, rows in ((self._CO_COLS, self.co_pair), (self._FUT_COLS, self.fut_pair)):
+            m = rows.size
+            if any(getattr(self, c).shape != (m,) for c in cols):
+                raise ValueError("pair statistics side-list columns differ in length")
+            if m and (int(rows.min()) < 0 or int(rows.max()) >= n):
+                raise ValueError("pair statistics side list names a pair it does not hold")
         if self.ctx_base.shape != (len(CONTEXTS),):
             raise ValueError("pair statistics were built for other contexts")
 
@@ -492,12 +495,22 @@ class PairStats:
                 got = got * add
             elif c in ("tie_col", "dirs"):
                 got = got | add
-            elif c in ("last", "co_last"):
+            elif c == "last":
                 got = np.maximum(got, add)
             elif c not in ("a", "b"):
                 got = got + add
             out[old_at] = got
             cols[c] = out
+        # Co-presence rows of both, at their merged rows; a pair on both sides adds up.
+        co_pair = np.concatenate([shift(x.co_pair), y_at[y.co_pair]])
+        order = np.argsort(co_pair, kind="stable")
+        co_pair = co_pair[order]
+        starts = np.flatnonzero(np.diff(co_pair, prepend=-1))
+        for c in ("co_meet", "co_thr", "co_last"):
+            both = np.concatenate([getattr(x, c), getattr(y, c)])[order]
+            add = np.maximum if c == "co_last" else np.add
+            cols[c] = add.reduceat(both, starts) if both.size else both
+        cols["co_pair"] = co_pair[starts]
         fut_pair = np.concatenate([shift(x.fut_pair), y_at[y.fut_pair]])
         return replace(
             x,
@@ -621,12 +634,9 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
     co, cloc = _dense_unique(inv_co, n)
     meeting_like = np.array([c in ("meeting", "event", "call") for c in sig.channels])
     co_meet_row = meeting_like[sig.it_channel[cg]]
-    co_meet = np.zeros(n, dtype=np.int32)
-    co_meet[co] = np.bincount(cloc[co_meet_row], minlength=co.size)
-    co_thr = np.zeros(n, dtype=np.int32)
-    co_thr[co] = np.bincount(cloc[~co_meet_row], minlength=co.size)
-    co_last = np.full(n, _NONE, dtype=np.int64)
-    co_last[co] = _group_max(co.size, cloc, sig.it_at[cg])
+    co_meet = np.bincount(cloc[co_meet_row], minlength=co.size).astype(np.int32)
+    co_thr = np.bincount(cloc[~co_meet_row], minlength=co.size).astype(np.int32)
+    co_last = _group_max(co.size, cloc, sig.it_at[cg])
     return PairStats(
         ref=ref.replace(tzinfo=None),
         half_life=hl,
@@ -642,6 +652,7 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
         dirs=dirs,
         last=last,
         weighted=weighted,
+        co_pair=co.astype(np.int64),
         co_meet=co_meet,
         co_thr=co_thr,
         co_last=co_last,
@@ -773,12 +784,11 @@ def _score_chunk(
     last = np.full(n, _NONE, dtype=np.int64)
     last[act] = last_act
 
-    co_meet = stats.co_meet[lo:hi]
-    co_thr = stats.co_thr[lo:hi]
-    co = np.flatnonzero(co_meet | co_thr)
-    co_meet = co_meet[co]
-    co_thr = co_thr[co]
-    co_last = stats.co_last[lo:hi][co]
+    i, j = np.searchsorted(stats.co_pair, [lo, hi])
+    co = stats.co_pair[i:j] - lo
+    co_meet = stats.co_meet[i:j]
+    co_thr = stats.co_thr[i:j]
+    co_last = stats.co_last[i:j]
     co_vol = np.minimum(1.0, np.log1p(co_meet + 0.5 * co_thr) / np.log1p(10))
     co_part = w.co_presence_weight * _half(_age(now_s, co_last), hl) * co_vol
     activity[co] = 1 - (1 - activity[co]) * (1 - co_part)
