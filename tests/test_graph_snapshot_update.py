@@ -91,6 +91,9 @@ def assert_same_routes(got: Snapshot, want: Snapshot, g: dict) -> None:
 def test_added_pairs_and_people_equal_a_fresh_build(g: dict) -> None:
     ids, n_old = g["ids"], g["n_old"]
     old = Snapshot.from_edges(ids[:n_old], *columns(g["old"]), g["old_cost"], g["old_tcost"])
+    for arr in (old.ids, old.indptr, old.indices, old.cost, old.tcost, old.edge):
+        assert arr is not None
+        arr.setflags(write=False)  # as mapped from the cache: updates never write into it
     na, nb = columns(g["new"])
     want = Snapshot.from_edges(ids, na, nb, g["new_cost"], g["new_tcost"])
     (oa, ob), (pa, pb) = persons(g["old"], ids), persons(g["new"], ids)
