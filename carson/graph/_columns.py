@@ -304,8 +304,6 @@ class PairStats:
     tie_ctx: np.ndarray
     """int8 strongest tie context: highest base, earliest stored tie on equal bases; -1
     where the pair has no tie."""
-    tie_prod: np.ndarray
-    """float64 product of ``1 - 0.3 * base`` over the pair's ties (1 without)."""
     tie_col: np.ndarray
     """bool: some tie of the pair says colleague."""
     count: np.ndarray
@@ -318,6 +316,12 @@ class PairStats:
     """int64 Unix seconds of the last contact row (``_NONE`` without)."""
     weighted: np.ndarray
     """float64 channel-weighted decayed contact sum as of ``ref`` (see above)."""
+    multi_pair: np.ndarray
+    """int64 rows (ascending) of the pairs with several ties (a few): the context part
+    needs the product of ``1 - 0.3 * base`` over a pair's ties, which for one tie is that
+    tie's (see :meth:`tie_prod`)."""
+    multi_prod: np.ndarray
+    """float64 the product, for those pairs."""
     co_pair: np.ndarray
     """int64 rows (ascending) of the pairs two non-owners share interactions in: few in
     most stores, so co-presence is kept for these pairs only."""
@@ -338,7 +342,6 @@ class PairStats:
         "a",
         "b",
         "tie_ctx",
-        "tie_prod",
         "tie_col",
         "count",
         "meetings",
@@ -346,6 +349,7 @@ class PairStats:
         "last",
         "weighted",
     )
+    _MULTI_COLS = ("multi_pair", "multi_prod")
     _CO_COLS = ("co_pair", "co_meet", "co_thr", "co_last")
     _FUT_COLS = ("fut_pair", "fut_at", "fut_w")
 
@@ -364,11 +368,23 @@ class PairStats:
         k += self.b
         return k
 
+    def tie_prod(self, rows: np.ndarray) -> np.ndarray:
+        """Product of ``1 - 0.3 * base`` over the ties of the pairs at ``rows`` (1 for a
+        pair without ties)."""
+        out = self.ctx_base[np.maximum(self.tie_ctx[rows], 0)] * 0.3
+        np.subtract(1.0, out, out=out)
+        out[self.tie_ctx[rows] < 0] = 1.0
+        k = np.searchsorted(self.multi_pair, rows)
+        hit = k < self.multi_pair.size
+        hit[hit] = self.multi_pair[k[hit]] == rows[hit]
+        out[hit] = self.multi_prod[k[hit]]
+        return out
+
     # ------------------------------------------------------------ arrays and back
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Every column by name (what a cache writes)."""
-        names = self._PAIR_COLS + self._CO_COLS + self._FUT_COLS
+        names = self._PAIR_COLS + self._MULTI_COLS + self._CO_COLS + self._FUT_COLS
         out = {f"stats_{c}": getattr(self, c) for c in names}
         out["stats_ref"] = np.array([np.datetime64(self.ref, "us").astype(np.int64)])
         out["stats_half_life"] = np.array([self.half_life], dtype=np.float64)
@@ -378,7 +394,8 @@ class PairStats:
 
     @classmethod
     def from_arrays(cls, a: Mapping[str, np.ndarray]) -> PairStats:
-        cols = {c: a[f"stats_{c}"] for c in cls._PAIR_COLS + cls._CO_COLS + cls._FUT_COLS}
+        names = cls._PAIR_COLS + cls._MULTI_COLS + cls._CO_COLS + cls._FUT_COLS
+        cols = {c: a[f"stats_{c}"] for c in names}
         ref = np.datetime64(int(a["stats_ref"][0]), "us").astype(datetime)
         s = cls(
             ref=ref,
@@ -396,7 +413,11 @@ class PairStats:
         n = self.n
         if any(getattr(self, c).shape != (n,) for c in self._PAIR_COLS):
             raise ValueError("pair statistics columns differ in length")
-        for cols, rows in ((self._CO_COLS, self.co_pair), (self._FUT_COLS, self.fut_pair)):
+        for cols, rows in (
+            (self._MULTI_COLS, self.multi_pair),
+            (self._CO_COLS, self.co_pair),
+            (self._FUT_COLS, self.fut_pair),
+        ):
             m = rows.size
             if any(getattr(self, c).shape != (m,) for c in cols):
                 raise ValueError("pair statistics side-list columns differ in length")
@@ -491,8 +512,6 @@ class PairStats:
                 # A later tie wins only with a strictly higher base.
                 better = (add >= 0) & ((got < 0) | (x.ctx_base[add] > x.ctx_base[got]))
                 got = np.where(better, add, got)
-            elif c == "tie_prod":
-                got = got * add
             elif c in ("tie_col", "dirs"):
                 got = got | add
             elif c == "last":
@@ -501,6 +520,16 @@ class PairStats:
                 got = got + add
             out[old_at] = got
             cols[c] = out
+        # Tie products: a pair with ties on both sides multiplies its two, and has several.
+        both = old[(x.tie_ctx[pos[old]] >= 0) & (y.tie_ctx[old] >= 0)]
+        prod = x.tie_prod(pos[both]) * y.tie_prod(both)
+        # Stable sort: where a pair is listed twice, its product of both sides comes first.
+        multi = np.concatenate([y_at[both], shift(x.multi_pair), y_at[y.multi_pair]])
+        order = np.argsort(multi, kind="stable")
+        multi = multi[order]
+        first = np.flatnonzero(np.diff(multi, prepend=-1))
+        cols["multi_pair"] = multi[first]
+        cols["multi_prod"] = np.concatenate([prod, x.multi_prod, y.multi_prod])[order][first]
         # Co-presence rows of both, at their merged rows; a pair on both sides adds up.
         co_pair = np.concatenate([shift(x.co_pair), y_at[y.co_pair]])
         order = np.argsort(co_pair, kind="stable")
@@ -575,17 +604,19 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
     # Ties: the strongest context and the product the context part needs.
     # Tie rows name distinct (pair, context)s, as the store's UNIQUE (a, b, context) ensures.
     tie_ctx = np.full(n, -1, dtype=np.int8)
-    prod = np.ones(n)
+    multi_pair = np.empty(0, dtype=np.int64)
+    multi_prod = np.empty(0)
     t_base = cbase[sig.tie_ctx]
     has_tie = np.zeros(n, dtype=bool)
     has_tie[inv_t] = True
     if int(np.count_nonzero(has_tie)) == n_ties:  # at most one tie row per pair
         tie_ctx[inv_t] = sig.tie_ctx
-        np.multiply(t_base, 0.3, out=t_base)  # prod = 1 - 0.3 * base, in place
-        np.subtract(1.0, t_base, out=t_base)
-        prod[inv_t] = t_base
     elif n_ties:
+        prod = np.ones(n)
         np.multiply.at(prod, inv_t, 1 - 0.3 * t_base)
+        multi_pair = np.flatnonzero(np.bincount(inv_t, minlength=n) > 1)
+        multi_prod = prod[multi_pair]
+        del prod
         rank = np.unique(-cbase, return_inverse=True)[1].astype(np.int64)
         stride = np.int64(n_ties)
         best = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
@@ -645,7 +676,8 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
         a=pa,
         b=pb,
         tie_ctx=tie_ctx,
-        tie_prod=prod,
+        multi_pair=multi_pair,
+        multi_prod=multi_prod,
         tie_col=tie_col,
         count=count,
         meetings=meetings,
@@ -810,7 +842,12 @@ def _score_chunk(
     tie_best = cbase[np.maximum(primary, 0)]
     tie_best[~has_tie] = -1.0
     b1 = np.where(has_tie, tie_best, 0.0)
-    prod = stats.tie_prod[lo:hi].copy()
+    # 1 - 0.3 * base of the pair's tie (1 without), or the product over its several ties.
+    prod = np.multiply(tie_best, 0.3)
+    np.subtract(1.0, prod, out=prod)
+    prod[~has_tie] = 1.0
+    i, j = np.searchsorted(stats.multi_pair, [lo, hi])
+    prod[stats.multi_pair[i:j] - lo] = stats.multi_prod[i:j]
     tie_col = stats.tie_col[lo:hi]
     add_col = has_col & ~tie_col
     # Overlap adds "colleague" if no tie says so; any colleague context adds the bonus base.
