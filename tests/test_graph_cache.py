@@ -370,20 +370,75 @@ def test_a_new_day_links_the_columns_it_did_not_change(demo_store: Store) -> Non
     assert _from_disk(demo_store).from_cache
 
 
-def test_an_edited_tie_or_interaction_reads_the_store_again(demo_store: Store) -> None:
-    tie_id, _, _, _ = _first_tie(demo_store)
+def test_edited_ties_and_interactions_are_summed_again_for_the_people_they_touch(
+    demo_store: Store,
+) -> None:
+    """An edit of a tie or an interaction (or its deletion) logs the people it touched;
+    the next network drops their pairs' sums and sums their rows again, by index."""
+    tie_id, a, b, _ = _first_tie(demo_store)
     load_network(demo_store)
     with demo_store.write():
         demo_store.db.execute("UPDATE ties SET context = 'linkedin' WHERE id = ?", (tie_id,))
     after = _from_disk(demo_store)
-    assert not after.grown and not after.from_cache
+    assert after.grown
+    assert after.graph.edges[a, b]["context"] != "friend"
+    _assert_same(after, build_network(demo_store), grown=True)
     with demo_store.write():
         demo_store.db.execute(
             "DELETE FROM interactions WHERE id = (SELECT max(id) FROM interactions)"
         )
+        demo_store.db.execute(
+            "UPDATE interactions SET at = '1990-01-01T09:00:00'"
+            " WHERE id = (SELECT min(id) FROM interactions)"
+        )
     after = _from_disk(demo_store)
-    assert not after.grown
-    _assert_same(after, build_network(demo_store))
+    assert after.grown
+    _assert_same(after, build_network(demo_store), grown=True)
+    assert _routes(demo_store, after) == _routes(demo_store, build_network(demo_store))
+    # Rows deleted at the top, then new ones that reuse their rowids: still new.
+    top_tie = demo_store.db.execute("SELECT max(id) FROM ties").fetchone()[0]
+    top_it = demo_store.db.execute("SELECT max(id) FROM interactions").fetchone()[0]
+    with demo_store.write():
+        demo_store.db.execute("DELETE FROM ties WHERE id = ?", (top_tie,))
+        demo_store.db.execute("DELETE FROM interactions WHERE id >= ?", (top_it - 2,))
+    _add_contact(demo_store, "Nadia Okafor", after.now - timedelta(days=2))
+    assert demo_store.db.execute("SELECT max(id) FROM ties").fetchone()[0] == top_tie
+    after = _from_disk(demo_store)
+    assert after.grown
+    _assert_same(after, build_network(demo_store), grown=True)
+
+
+def test_a_merge_of_two_people_is_grown_and_too_many_edits_read_everything(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from carson.graph import network
+    from carson.ingest.dedupe import merge
+
+    # Two busy people (not the user, nor anyone the routes below name).
+    named = {p.id for n in ("Harry Smith", "John Jacobs") for p in demo_store.people_named(n)}
+    me = demo_store.me()
+    busy = [
+        int(r[0])
+        for r in demo_store.db.execute(
+            "SELECT person_id FROM interaction_people GROUP BY person_id"
+            " ORDER BY count(*) DESC, person_id LIMIT 10"
+        )
+        if me is None or r[0] != me.id
+    ]
+    keep, gone = [p for p in busy if p not in named][:2]
+    load_network(demo_store)
+    merge(demo_store, keep, gone)  # ties and interactions move, a person goes
+    merged = _from_disk(demo_store)
+    assert merged.grown and gone not in merged.people
+    _assert_same(merged, build_network(demo_store), grown=True)
+    assert _routes(demo_store, merged) == _routes(demo_store, build_network(demo_store))
+    monkeypatch.setattr(network, "_REDO_MAX", 1)
+    tie_id, *_ = _first_tie(demo_store)
+    with demo_store.write():
+        demo_store.db.execute("UPDATE ties SET context = 'family' WHERE id = ?", (tie_id,))
+    everything = _from_disk(demo_store)
+    assert not everything.grown and not everything.from_cache
+    _assert_same(everything, build_network(demo_store))
 
 
 def test_renamed_people_and_edited_jobs_are_read_again_and_the_rest_grown(

@@ -256,43 +256,51 @@ def test_participants_outside_the_packed_range_are_read_exactly(
     )
 
 
-def test_graph_edits_count_edits_of_read_columns_and_never_additions(store: Store) -> None:
-    """Adding rows leaves every count be (a build can read just the new rows); changing a
-    column the graph reads, or deleting a row, moves that table's count (and only its)."""
+def test_edits_are_counted_or_logged_and_additions_never(store: Store) -> None:
+    """Adding rows leaves the counts and the log be (a build can read just the new rows);
+    changing a column the graph reads, or deleting a row, moves that table's count (people,
+    jobs) or logs the people whose pairs it touched (ties, interactions, participants)."""
     from datetime import datetime
 
     from carson.models import Channel, Direction, Interaction, Person, Tie, TieContext
 
     start = store.graph_edits()
+    assert set(start) == {"people", "employments"}
     with store.write():
         a = store.add_person(Person(name="Ada Lovelace", is_me=True)).id or 0
         b = store.add_person(Person(name="Charles Babbage")).id or 0
+        c = store.add_person(Person(name="Mary Somerville")).id or 0
         store.add_tie(Tie(a=a, b=b, context=TieContext.friend))
         store.add_interaction(
             Interaction(
                 at=datetime(2025, 1, 1),
                 channel=Channel.email,
                 direction=Direction.outbound,
-                participants=[a, b],
+                participants=[a, b, c],
                 source_id="m1",
             )
         )
-    assert store.graph_edits() == start
     marks = graph_feed.high_water(store)
-    assert marks["ties"] == 1 and marks["interaction_people"] == 2
+    assert store.graph_edits() == start and marks["graph_touched"] == 0
+    assert marks["ties"] == 1 and marks["interaction_people"] == 3
     with store.write():  # the same tie again: its evidence merges, nothing read changes
         store.add_tie(Tie(a=a, b=b, context=TieContext.friend))
         store.update_person_fields(b, name="Charles Babbage")  # same value
         store.update_person_fields(b, location="London")  # a column the graph never reads
     assert store.graph_edits() == start
+    assert graph_feed.touched(store, 0).size == 0
     with store.write():
         store.update_person_fields(b, name="Charles B.")
     moved = store.graph_edits()
     assert {t for t in start if moved[t] != start[t]} == {"people"}
     with store.write():
+        store.db.execute("UPDATE ties SET context = 'colleague' WHERE id = 1")
+    assert graph_feed.touched(store, 0).tolist() == sorted([a, b])
+    mark = graph_feed.high_water(store)["graph_touched"]
+    with store.write():
         store.db.execute("DELETE FROM interactions")  # cascades to its participants
-    gone = store.graph_edits()
-    assert {t for t in start if gone[t] != moved[t]} == {"interactions", "interaction_people"}
+    assert graph_feed.touched(store, mark).tolist() == sorted([a, b, c])
+    assert store.graph_edits() == moved
 
 
 def test_reads_since_a_mark_return_only_the_rows_added_after_it(demo_store: Store) -> None:
@@ -326,14 +334,25 @@ def test_reads_since_a_mark_return_only_the_rows_added_after_it(demo_store: Stor
     assert ic.at.tolist() == [int(wall)] * 2
     people = graph_feed.people_columns(demo_store, since=marks["people"])
     assert people is not None and people.id.tolist() == [x, y]
-    assert not graph_feed.added_to_old(demo_store, since_it)
+    assert graph_feed.joined_old(demo_store, since_it).size == 0
     assert graph_feed.rows_at(demo_store, marks) == before
+    # Just these people's ties and interactions, read by index, as the bulk reads give them.
+    ta, tb, tc = graph_feed.ties_of(demo_store, np.array([y]), CONTEXTS)
+    assert (ta.tolist(), tb.tolist(), tc.tolist()) == ([x], [y], [CONTEXTS.index("colleague")])
+    mine = graph_feed.interactions_of(demo_store, np.array([x]))
+    assert _as_rows(mine) == [r for r in _joined(demo_store) if r[0] == ic.id[0]]
     # Someone added to an interaction read before is not a new interaction: say so.
     old_iid = demo_store.db.execute("SELECT min(id) FROM interactions").fetchone()[0]
+    on_it = [
+        r[0]
+        for r in demo_store.db.execute(
+            "SELECT person_id FROM interaction_people WHERE interaction_id = ?", (old_iid,)
+        )
+    ]
     with demo_store.write():
         demo_store.db.execute(
             "INSERT INTO interaction_people (interaction_id, person_id, position)"
             " VALUES (?, ?, 99)",
             (old_iid, x),
         )
-    assert graph_feed.added_to_old(demo_store, since_it)
+    assert graph_feed.joined_old(demo_store, since_it).tolist() == sorted([*on_it, x])

@@ -25,7 +25,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -321,18 +321,23 @@ def _build(store: Store, now: datetime, w: GraphWeights, *, owner: Store) -> _Bu
     return _Built(assemble(owner, snap, scored, tables, orgs, now, w), stats, jobs)
 
 
-_ADDED_ONLY = ("ties", "interactions", "interaction_people")
-"""Tables whose rows a build can only add to its sums: any edit means reading them all."""
+_REDO_MAX = 20_000
+"""People whose pairs an edit touched, up to which their pairs are recomputed from their
+rows (read by index) rather than everything read again."""
 
 
 def _grow(
     store: Store, prev: _cache.Entry, now: datetime, w: GraphWeights, *, owner: Store
 ) -> _Built | None:
-    """The network from an earlier build's cache entry plus the rows added since (its pair
-    sums merged with the new rows', its snapshot updated in place), or None when that
-    can't give what a build would: a tie or an interaction edited or deleted since, rows
-    renumbered or the file swapped, or a ``now`` before the entry's. People and jobs
-    edited since are read again whole (a few seconds at 1M people)."""
+    """The network from an earlier build's cache entry and what changed since, or None when
+    that can't give what a build would: rows renumbered or the file swapped, edits touching
+    more than ``_REDO_MAX`` people, or a ``now`` before the entry's.
+
+    Rows added since (rowids past the entry's marks) are summed alone and merged into the
+    entry's pair sums. The pairs of people an edit touched (``graph_feed.touched``, and
+    everyone on an interaction that gained a participant) are dropped and summed again from
+    all their rows. People and jobs edited since are read again whole. The snapshot is
+    updated in place when no pair is gone, packed anew otherwise."""
     try:
         marks = {t: int(m) for t, m in prev.state["marks"].items()}
         edits = {t: int(e) for t, e in prev.state["edits"].items()}
@@ -340,16 +345,25 @@ def _grow(
         ref = datetime.fromisoformat(prev.state["ref"])
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    if now < ref or set(marks) != set(graph_feed.FED):
+    if now < ref or set(marks) != {*graph_feed.FED, "graph_touched", "graph_deletes"}:
         return None
     now_marks, now_edits = graph_feed.high_water(store), store.graph_edits()
-    since_it = (marks["interactions"], marks["interaction_people"])
-    if (
-        any(now_marks[t] < marks[t] for t in marks)
-        or any(now_edits.get(t) != edits.get(t) for t in _ADDED_ONLY)
-        or graph_feed.rows_at(store, marks) != rows
-        or graph_feed.added_to_old(store, since_it)
-    ):
+    whole = {t for t in ("people", "employments") if now_edits.get(t) != edits.get(t)}
+    since = graph_feed.new_since(store, marks)
+    # The rows at the marks must be the ones the build read (not another file's), where
+    # nothing says they may be gone: a table read again whole, or rows deleted at its top.
+    kept = {t: m for t, m in marks.items() if t in graph_feed.FED and t not in whole}
+    kept = {t: m for t, m in kept.items() if since[t] == m}
+    if any(now_marks[t] < m for t, m in kept.items()):
+        return None
+    now_rows = graph_feed.rows_at(store, kept)
+    if any(now_rows[t] != rows.get(t) for t in kept):
+        return None
+    since_it = (since["interactions"], since["interaction_people"])
+    redo = np.union1d(
+        graph_feed.touched(store, marks["graph_touched"]), graph_feed.joined_old(store, since_it)
+    )
+    if redo.size > _REDO_MAX:
         return None
     cols = prev.columns()
     if cols is None:
@@ -362,20 +376,20 @@ def _grow(
         return None
     # What did not change is passed on as the very arrays loaded, so the new entry links
     # their files instead of writing them again (``_cache.save``).
-    if now_edits.get("employments") != edits.get("employments"):
+    if "employments" in whole:
         jobs = JobColumns.read(store)
     elif now_marks["employments"] > marks["employments"]:
         jobs = jobs.concat(JobColumns.read(store, since=marks["employments"]))
     tables = old_tables
-    if now_edits.get("people") != edits.get("people"):
+    if "people" in whole:
         tables = Tables.build(*read_people(store), jobs)
     elif now_marks["people"] > marks["people"] or jobs.person is not cols["jobs_person"]:
         more = read_people(store, since=marks["people"])
         tables = Tables.build(*concat_people(old_tables.people(), more), jobs)
     stats = old_stats
-    if any(now_marks[t] > marks[t] for t in _ADDED_ONLY):
+    if any(now_marks[t] > since[t] for t in ("ties", "interactions", "interaction_people")):
         added = Signals.from_feed(
-            graph_feed.tie_columns(store, CONTEXTS, since=marks["ties"]),
+            graph_feed.tie_columns(store, CONTEXTS, since=since["ties"]),
             graph_feed.interaction_columns(store, since_it),
             _NO_JOBS,
             [],
@@ -383,6 +397,16 @@ def _grow(
         stats = old_stats.merge(pair_stats(added, w, now))
         del added
     del old_stats
+    if redo.size:
+        again = Signals.from_feed(
+            graph_feed.ties_of(store, redo, CONTEXTS),
+            graph_feed.interactions_of(store, redo),
+            _NO_JOBS,
+            [],
+        )
+        fresh = pair_stats(again, w, now)
+        stats = _pairs_with(stats, redo, keep=False).merge(_pairs_with(fresh, redo, keep=True))
+        del again, fresh
     around = Signals.from_feed(_NO_TIES, _no_interactions(), jobs, graph_feed.note_people(store))
     ids = tables.ids
     scored = keep_people(finish(stats, around, w, now), ids)
@@ -395,6 +419,29 @@ def _grow(
         snap = snapshot_of(scored, ids, tcost, w)
     orgs = {o.id: o for o in store.organizations() if o.id is not None}
     return _Built(assemble(owner, snap, scored, tables, orgs, now, w), stats, jobs)
+
+
+def _pairs_with(stats: PairStats, people: np.ndarray, *, keep: bool) -> PairStats:
+    """The pairs with one of ``people`` at either end (``keep``), or all the others. Side
+    lists (``<name>_pair`` naming a row, with ``<name>_*`` columns beside it) follow their
+    rows."""
+    top = int(max(stats.b.max(initial=0), people.max(initial=0))) + 1
+    hit = np.zeros(top, dtype=bool)
+    hit[people] = True
+    mask = hit[stats.a] | hit[stats.b]
+    if not keep:
+        np.logical_not(mask, out=mask)
+    new_row = np.cumsum(mask) - 1
+    names = [f.name for f in fields(stats)]
+    changes: dict[str, Any] = {c: getattr(stats, c)[mask] for c in PairStats._PAIR_COLS}
+    for side in (n[: -len("_pair")] for n in names if n.endswith("_pair")):
+        rows = getattr(stats, f"{side}_pair")
+        ok = mask[rows]
+        for n in names:
+            if n.startswith(f"{side}_"):
+                changes[n] = getattr(stats, n)[ok]
+        changes[f"{side}_pair"] = new_row[rows[ok]]
+    return replace(stats, **changes)
 
 
 _NO_TIES = (np.empty(0, dtype=np.int64),) * 3

@@ -175,10 +175,10 @@ class Store:
         return write_marker(self.db)
 
     def graph_edits(self) -> dict[str, int]:
-        """Per table (people, jobs, ties, interactions, their participants): a count that
-        changes with every edit (an UPDATE of a column the graph reads, or a DELETE) and
-        never with an INSERT. While a table's stands, its rows past a build's rowids are
-        all that changed since."""
+        """Per table of people and jobs: a count that changes with every edit (an UPDATE of a
+        column the graph reads, or a DELETE) and never with an INSERT. While a table's
+        stands, its rows past a build's rowids are all that changed since. (Edits of ties
+        and interactions are logged by person instead: ``graph_feed.touched``.)"""
         return graph_edits(self.db)
 
     def integrity_check(self) -> str:

@@ -14,6 +14,7 @@ ignored), as Unix seconds; a value SQLite cannot read counts as 1970 (ancient).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -474,10 +475,101 @@ FED: dict[str, str] = {
 
 
 def high_water(store: Store) -> dict[str, int]:
-    """The last rowid of each table in :data:`FED` (0 when empty): rows added later have
-    larger ones."""
+    """The last rowid of each table in :data:`FED` and of the ``graph_touched`` and
+    ``graph_deletes`` logs (0 when empty)."""
     db = store.db
-    return {t: int(db.execute(f"SELECT ifnull(max(rowid), 0) FROM {t}").fetchone()[0]) for t in FED}
+    return {
+        t: int(db.execute(f"SELECT ifnull(max(rowid), 0) FROM {t}").fetchone()[0])
+        for t in (*FED, "graph_touched", "graph_deletes")
+    }
+
+
+def new_since(store: Store, marks: dict[str, int]) -> dict[str, int]:
+    """For each table of ``marks`` (:func:`high_water` at a build): the rowid past which
+    every row is new since then. That is the mark, or lower where rows at the top were
+    deleted since (SQLite reuses their rowids; see ``m006_graph_edits``)."""
+    cur = store.db.cursor()
+    cur.row_factory = None
+    lows = dict(
+        cur.execute(
+            "SELECT tbl, min(top) FROM graph_deletes WHERE id > ? GROUP BY tbl",
+            (marks.get("graph_deletes", 0),),
+        ).fetchall()
+    )
+    return {t: min(m, int(lows.get(t, m))) for t, m in marks.items()}
+
+
+def touched(store: Store, since: int) -> np.ndarray:
+    """The people whose pairs an edit of a tie, an interaction or a participant changed
+    since the log's rowid ``since`` (sorted, distinct; see ``m006_graph_edits``)."""
+    cur = store.db.cursor()
+    cur.row_factory = None
+    rows = cur.execute(
+        "SELECT DISTINCT person_id FROM graph_touched WHERE id > ? ORDER BY person_id", (since,)
+    ).fetchall()
+    return np.array([r[0] for r in rows], dtype=np.int64)
+
+
+def joined_old(store: Store, since: tuple[int, int]) -> np.ndarray:
+    """Everyone on the interactions at or before ``since[0]`` that gained a participant row
+    past ``since[1]`` (someone added to an interaction read before), sorted."""
+    cur = store.db.cursor()
+    cur.row_factory = None
+    rows = cur.execute(
+        "SELECT DISTINCT person_id FROM interaction_people WHERE interaction_id IN"
+        # "+": a scan of the new rows by rowid, not of the primary key's index
+        " (SELECT interaction_id FROM interaction_people WHERE rowid > ? AND +interaction_id <= ?)"
+        " ORDER BY person_id",
+        (since[1], since[0]),
+    ).fetchall()
+    return np.array([r[0] for r in rows], dtype=np.int64)
+
+
+def ties_of(
+    store: Store, people: np.ndarray, contexts: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`tie_columns` of just the ties with one of ``people`` at either end (by
+    index), in id order."""
+    ctx, params = _code("context", contexts, -1)
+    cur = store.db.cursor()
+    cur.row_factory = None
+    ids = json.dumps([int(p) for p in people])
+    rows = cur.execute(
+        f"SELECT id, a, b, {ctx} FROM ties WHERE a IN (SELECT value FROM json_each(?))"
+        f" UNION SELECT id, a, b, {ctx} FROM ties WHERE b IN (SELECT value FROM json_each(?))"
+        " ORDER BY 1",
+        (*params, ids, *params, ids),
+    ).fetchall()
+    got = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    return got[:, 1].copy(), got[:, 2].copy(), got[:, 3].copy()
+
+
+def interactions_of(store: Store, people: np.ndarray) -> InteractionColumns:
+    """:func:`interaction_columns` of just the interactions one of ``people`` is on (by
+    index), all their participants, ordered by interaction then position."""
+    channels = sorted(c.value for c in Channel)
+    cur = store.db.cursor()
+    cur.row_factory = None
+    rows = cur.execute(
+        f"SELECT i.id, {_seconds('i.at')}, i.channel,"
+        " CASE i.direction WHEN 'outbound' THEN 1 WHEN 'inbound' THEN 2 ELSE 0 END,"
+        " p.person_id FROM interactions i JOIN interaction_people p ON p.interaction_id = i.id"
+        " WHERE i.id IN (SELECT interaction_id FROM interaction_people"
+        "  WHERE person_id IN (SELECT value FROM json_each(?)))"
+        " ORDER BY i.id, p.position",
+        (json.dumps([int(p) for p in people]),),
+    ).fetchall()
+    seen = sorted({r[2] for r in rows} | set(channels))
+    code = {c: k for k, c in enumerate(seen)}
+    n = len(rows)
+    return InteractionColumns(
+        id=np.fromiter((r[0] for r in rows), dtype=np.int64, count=n),
+        at=np.fromiter((r[1] for r in rows), dtype=np.int64, count=n),
+        channel=np.fromiter((code[r[2]] for r in rows), dtype=np.int16, count=n),
+        direction=np.fromiter((r[3] for r in rows), dtype=np.int8, count=n),
+        person=np.fromiter((r[4] for r in rows), dtype=np.int64, count=n),
+        channels=seen,
+    )
 
 
 def rows_at(store: Store, marks: dict[str, int]) -> dict[str, list[Any] | None]:
@@ -488,20 +580,11 @@ def rows_at(store: Store, marks: dict[str, int]) -> dict[str, list[Any] | None]:
     cur.row_factory = None
     out: dict[str, list[Any] | None] = {}
     for table, mark in marks.items():
+        if table not in FED:
+            continue
         row = cur.execute(f"SELECT {FED[table]} FROM {table} WHERE rowid = ?", (mark,)).fetchone()
         out[table] = None if row is None else list(row)
     return out
-
-
-def added_to_old(store: Store, since: tuple[int, int]) -> bool:
-    """Whether a participant row past ``since[1]`` joins an interaction at or before
-    ``since[0]`` (an interaction read before, now with someone more on it)."""
-    row = store.db.execute(
-        # "+": a scan of the new rows by rowid, not of the primary key's index from the start
-        "SELECT EXISTS (SELECT 1 FROM interaction_people WHERE rowid > ? AND +interaction_id <= ?)",
-        (since[1], since[0]),
-    ).fetchone()
-    return bool(row[0])
 
 
 def signature(store: Store) -> tuple[int, int]:

@@ -216,29 +216,68 @@ _EDITED = {
     # table: the columns the graph reads (an UPDATE that changes none of them is no edit)
     "people": ("id", "name", "is_me", "is_team"),
     "employments": ("id", "person_id", "org_id", "title", "start", "end", "current"),
-    "ties": ("id", "a", "b", "context"),
-    "interactions": ("id", "at", "channel", "direction"),
-    "interaction_people": ("interaction_id", "person_id", "position"),
+}
+_TOUCHED = {
+    # table: (the columns the graph reads, SQL for the people an edit of OLD/NEW touches)
+    "ties": (("id", "a", "b", "context"), "VALUES (OLD.a), (OLD.b), (NEW.a), (NEW.b)"),
+    "interactions": (
+        ("id", "at", "channel", "direction"),
+        "SELECT person_id FROM interaction_people WHERE interaction_id IN (OLD.id, NEW.id)",
+    ),
+    "interaction_people": (
+        ("interaction_id", "person_id", "position"),
+        # everyone on the interaction: who is first (the owner) shapes all its pairs
+        "SELECT person_id FROM interaction_people"
+        " WHERE interaction_id IN (OLD.interaction_id, NEW.interaction_id)"
+        " UNION SELECT OLD.person_id UNION SELECT NEW.person_id",
+    ),
 }
 
 
+def _changed(cols: tuple[str, ...]) -> str:
+    return " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in cols)
+
+
 def m006_graph_edits(db: sqlite3.Connection) -> None:
-    """Count edits of the rows the graph reads, per table: an UPDATE that changes a column
-    it reads, or a DELETE. Rows only ever added to a table since a build can then be read
-    alone (rowids past the build's) and added to it; an edit means reading that table
-    again. Triggers, so no write path can forget; adding rows never fires them."""
+    """Keep track of edits of the rows the graph reads (an UPDATE that changes a column it
+    reads, or a DELETE), so a build can start from the last one instead of reading
+    everything again (adding rows never fires these triggers):
+
+    - people and jobs: a count per table, bumped by each edit (the build reads that table
+      again whole: it is small next to ties and interactions);
+    - ties, interactions and their participants: a log of the people whose pairs an edit
+      touched (the build recomputes just their pairs), and of the top rowid left after
+      each delete (rows past it are new, even where rowids were reused).
+
+    Triggers, so no write path can forget."""
     db.execute("CREATE TABLE graph_edits (tbl TEXT PRIMARY KEY, n INTEGER NOT NULL)")
     for table, cols in _EDITED.items():
         # A random start: another file (a backup swapped in) does not repeat the counts.
         db.execute("INSERT INTO graph_edits (tbl, n) VALUES (?, ?)", (table, secrets.randbits(31)))
         bump = f"UPDATE graph_edits SET n = n + 1 WHERE tbl = '{table}';"
         quoted = ", ".join(f'"{c}"' for c in cols)
-        changed = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in cols)
         db.execute(
             f"CREATE TRIGGER {table}_graph_update AFTER UPDATE OF {quoted} ON {table}"
-            f" WHEN {changed} BEGIN {bump} END"
+            f" WHEN {_changed(cols)} BEGIN {bump} END"
         )
         db.execute(f"CREATE TRIGGER {table}_graph_delete AFTER DELETE ON {table} BEGIN {bump} END")
+    db.execute("CREATE TABLE graph_touched (id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL)")
+    # After each delete, the table's top rowid: SQLite gives the next row the top + 1, so
+    # deleting the last rows makes new rows reuse rowids a build read up to. Every row
+    # past the lowest such top since a build is new to it.
+    db.execute("CREATE TABLE graph_deletes (id INTEGER PRIMARY KEY, tbl TEXT, top INTEGER)")
+    for table, (cols, who) in _TOUCHED.items():
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        log = f"INSERT INTO graph_touched (person_id) {who};"
+        db.execute(
+            f"CREATE TRIGGER {table}_graph_update AFTER UPDATE OF {quoted} ON {table}"
+            f" WHEN {_changed(cols)} BEGIN {log} END"
+        )
+        gone = log.replace("NEW.", "OLD.") + (
+            f" INSERT INTO graph_deletes (tbl, top)"
+            f" VALUES ('{table}', (SELECT ifnull(max(rowid), 0) FROM {table}));"
+        )
+        db.execute(f"CREATE TRIGGER {table}_graph_delete AFTER DELETE ON {table} BEGIN {gone} END")
 
 
 MIGRATIONS: list[Migration] = [
