@@ -388,6 +388,25 @@ def _append(store: object, count: int) -> None:
         )
 
 
+def _merge(store: object) -> None:
+    """Merge one random person with ties and interactions into another (``dedupe.merge``)."""
+    from carson.ingest.dedupe import merge
+    from carson.store import Store
+
+    assert isinstance(store, Store)
+    rng = np.random.default_rng(store.write_marker())
+    top = int(store.db.execute("SELECT max(person_id) FROM interaction_people").fetchone()[0])
+    picked: list[int] = []
+    while len(picked) < 2:
+        pid = int(rng.integers(2, top))
+        row = store.db.execute(
+            "SELECT 1 FROM interaction_people WHERE person_id = ? LIMIT 1", (pid,)
+        ).fetchone()
+        if row and pid not in picked:
+            picked.append(pid)
+    merge(store, picked[0], picked[1])
+
+
 def peak_rss_mb() -> float:
     import resource
 
@@ -407,17 +426,23 @@ def store_build_once(n: int, seed: int, mode: str = "build") -> dict[str, float]
     - ``append``: on a copy of the store (see :func:`append_home`), 1 % more people, each
       with ~10 ties and an e-mail, written as an import would (not timed); then
       ``load_network``, grown from the entry before the write.
+    - ``merge``: on that copy, ``carson dedupe merge`` of two people who each have ties
+      and interactions (ties and participants move, a person is deleted; not timed); then
+      ``load_network``, grown: their pairs summed again, people and jobs read again.
     """
     from carson.store import Store
 
-    home = append_home(n, seed) if mode == "append" else store_home(n, seed)
-    if mode == "append":
+    home = append_home(n, seed) if mode in ("append", "merge") else store_home(n, seed)
+    if mode in ("append", "merge"):
         from carson.graph import load_network, network
 
         with Store(home, create=False) as store:
             load_network(store)  # an entry for the store before the write (built once)
             network.wait_saved()
-            _append(store, n // 100)
+            if mode == "append":
+                _append(store, n // 100)
+            else:
+                _merge(store)
     gc.collect()
     before = rss_mb()
     store = Store(home, create=False)
@@ -427,7 +452,7 @@ def store_build_once(n: int, seed: int, mode: str = "build") -> dict[str, float]
         from carson.graph.network import build_network
 
         net = build_network(store)
-    elif mode in ("nextday", "append"):
+    elif mode in ("nextday", "append", "merge"):
         from datetime import timedelta
 
         from carson.graph import _cache, load_network
@@ -514,7 +539,7 @@ def store_build(
         ("candidate", None, "cold"),
         ("candidate", None, "warm"),
     ]
-    versions += [("candidate", None, "nextday"), ("candidate", None, "append")]
+    versions += [("candidate", None, m) for m in ("nextday", "append", "merge")]
     _fresh_append_home(n, seed)
     if baseline:
         versions.append(("baseline", baseline, "build"))
@@ -760,7 +785,8 @@ def main() -> None:
             " interleaved; build = build_network, cold = load_network with no cache (build +"
             " write the cache), warm = load_network from the cache, then one company query;"
             " nextday = load_network a day after the newest entry, grown from it; append ="
-            " load_network after an import of 1 % more people with ~10 ties each, grown):"
+            " load_network after an import of 1 % more people with ~10 ties each, grown;"
+            " merge = load_network after merging two people, grown):"
         )
         print(
             "| people | version | run | s | s until the cache is written | +RSS MB | peak RSS MB "
