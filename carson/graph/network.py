@@ -96,7 +96,8 @@ class Network:
     team_ids: list[int]
     people: Mapping[int, PersonInfo]
     """Person id → who they are (a view over ``tables``: made on access)."""
-    orgs: dict[int, Organization]
+    orgs: Mapping[int, Organization]
+    """Organisation id → its record (read from the store on first use)."""
     staff: Mapping[int, list[int]]
     """Organisation id → ids of people who work there now."""
     former: Mapping[int, list[tuple[int, date | None]]]
@@ -304,7 +305,6 @@ class _Built:
 
 def _build(store: Store, now: datetime, w: GraphWeights, *, owner: Store) -> _Built:
     """The network from everything in ``store`` (``owner``: the store it answers for)."""
-    orgs = {o.id: o for o in store.organizations() if o.id is not None}
     jobs = JobColumns.read(store)
     tables = Tables.build(*read_people(store), jobs)
     sig = Signals.from_feed(
@@ -318,7 +318,7 @@ def _build(store: Store, now: datetime, w: GraphWeights, *, owner: Store) -> _Bu
     scored = keep_people(finish(stats, sig, w, now), ids)
     del sig
     snap = snapshot_of(scored, ids, target_costs(tables, w), w)
-    return _Built(assemble(owner, snap, scored, tables, orgs, now, w), stats, jobs)
+    return _Built(assemble(owner, snap, scored, tables, now, w), stats, jobs)
 
 
 _REDO_MAX = 20_000
@@ -417,8 +417,7 @@ def _grow(
         snap = update_snapshot(old_snap, old_scored, scored, ids, tcost, w)
     except ValueError:  # a pair gone, or people added below the old ids: pack it anew
         snap = snapshot_of(scored, ids, tcost, w)
-    orgs = {o.id: o for o in store.organizations() if o.id is not None}
-    return _Built(assemble(owner, snap, scored, tables, orgs, now, w), stats, jobs)
+    return _Built(assemble(owner, snap, scored, tables, now, w), stats, jobs)
 
 
 def _pairs_with(stats: PairStats, people: np.ndarray, *, keep: bool) -> PairStats:
@@ -478,12 +477,11 @@ def assemble(
     snap: Snapshot,
     scored: Scored,
     tables: Tables,
-    orgs: dict[int, Organization],
     now: datetime,
     w: GraphWeights,
 ) -> Network:
     """The network over built (or cached) columns."""
-    org_names = {oid: o.name for oid, o in orgs.items()}
+    org_names = graph_feed.org_names(store)
     return Network(
         snapshot=snap,
         now=now,
@@ -491,7 +489,7 @@ def assemble(
         me_id=tables.me_id(),
         team_ids=tables.team_ids(),
         people=PeopleView(tables, org_names, PersonInfo),
-        orgs=orgs,
+        orgs=_Orgs(store),
         staff=StaffView(tables),
         former=FormerView(tables),
         titles=TitlesView(tables),
@@ -499,6 +497,36 @@ def assemble(
         tables=tables,
         _explainer=_Explainer(w, now, store, org_names),
     )
+
+
+class _Orgs(Mapping[int, Organization]):
+    """Organisation id → record, read from the store on first use (a build needs only the
+    names: 20,000 records take a few hundred ms to make)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._got: dict[int, Organization] | None = None
+        self._lock = threading.Lock()
+
+    def _all(self) -> dict[int, Organization]:
+        with self._lock:
+            if self._got is None:
+                try:
+                    orgs = self._store.organizations()
+                except sqlite3.ProgrammingError:  # closed since the build
+                    self._store = Store(self._store.home, create=False)
+                    orgs = self._store.organizations()
+                self._got = {o.id: o for o in orgs if o.id is not None}
+            return self._got
+
+    def __getitem__(self, oid: int) -> Organization:
+        return self._all()[oid]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 def keep_people(sc: Scored, ids: np.ndarray) -> Scored:
@@ -680,8 +708,7 @@ def _load(store: Store, sig: tuple[int, int], now: datetime, w: GraphWeights) ->
         snap, sc, tables = _parts_of(cols)
     except (ValueError, KeyError, IndexError):
         return None
-    orgs = {o.id: o for o in store.organizations() if o.id is not None}
-    net = assemble(store, snap, sc, tables, orgs, now, w)
+    net = assemble(store, snap, sc, tables, now, w)
     net.from_cache = True
     return net
 

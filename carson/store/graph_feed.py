@@ -401,6 +401,13 @@ def employment_rows(
     return cur.execute(f"{sql} WHERE person_id IN ({marks}) ORDER BY id", list(people)).fetchall()
 
 
+def org_names(store: Store) -> dict[int, str]:
+    """Every organisation's name by id."""
+    cur = store.db.cursor()
+    cur.row_factory = None
+    return dict(cur.execute("SELECT id, name FROM organizations"))
+
+
 def note_people(store: Store) -> list[list[int]]:
     """The person ids of every note about two or more people, in note id order."""
     cur = store.db.cursor()
