@@ -10,7 +10,7 @@ cache stores), and hands callers small read-only mapping views over them:
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -51,6 +51,15 @@ class Strings:
     def __len__(self) -> int:
         return int(self.start.size) - 1
 
+    def take(self, rows: np.ndarray) -> Strings:
+        """The strings at ``rows`` (indices), in that order."""
+        lens = np.diff(self.start)[rows]
+        start = np.zeros(lens.size + 1, dtype=np.int64)
+        np.cumsum(lens, out=start[1:])
+        at = np.repeat(self.start[:-1][rows] - start[:-1], lens)
+        at += np.arange(int(start[-1]), dtype=np.int64)
+        return Strings(buf=self.buf[at], start=start)
+
     def __getitem__(self, i: int) -> str:
         lo, hi = int(self.start[i]), int(self.start[i + 1])
         return self.buf[lo:hi].tobytes().decode("utf-8", "surrogatepass")
@@ -73,8 +82,9 @@ def _codes(values: Sequence[str | None]) -> tuple[np.ndarray, list[str]]:
 
 @dataclass(frozen=True)
 class JobColumns:
-    """Every job (``graph_feed.employment_rows``, id order) as columns."""
+    """Every job (``graph_feed.job_rows``, id order) as columns."""
 
+    id: np.ndarray
     person: np.ndarray
     org: np.ndarray
     title: np.ndarray
@@ -92,7 +102,7 @@ class JobColumns:
         if a title holds a NUL)."""
         got = graph_feed.job_columns(store, since)
         if got is None:
-            return cls.of(graph_feed.employment_rows(store, since=since))
+            return cls.of(graph_feed.job_rows(store, since=since))
         title, title_text = _codes(got.title)
 
         def days(d: np.ndarray) -> np.ndarray:
@@ -101,6 +111,7 @@ class JobColumns:
             return out
 
         return cls(
+            id=got.id,
             person=got.person,
             org=got.org,
             title=title,
@@ -112,18 +123,38 @@ class JobColumns:
 
     @classmethod
     def of(
-        cls, jobs: Sequence[tuple[int, int, str | None, str | None, str | None, int]]
+        cls, jobs: Sequence[tuple[int, int, int, str | None, str | None, str | None, int]]
     ) -> JobColumns:
+        """From ``graph_feed.job_rows`` rows."""
         m = len(jobs)
-        title, title_text = _codes([j[2] for j in jobs])
+        title, title_text = _codes([j[3] for j in jobs])
         return cls(
-            person=np.fromiter((j[0] for j in jobs), dtype=np.int64, count=m),
-            org=np.fromiter((j[1] for j in jobs), dtype=np.int64, count=m),
+            id=np.fromiter((j[0] for j in jobs), dtype=np.int64, count=m),
+            person=np.fromiter((j[1] for j in jobs), dtype=np.int64, count=m),
+            org=np.fromiter((j[2] for j in jobs), dtype=np.int64, count=m),
             title=title,
             title_text=title_text,
-            start=np.array([j[3] for j in jobs], dtype="datetime64[D]"),
-            end=np.array([j[4] for j in jobs], dtype="datetime64[D]"),
-            current=np.fromiter((j[5] for j in jobs), dtype=bool, count=m),
+            start=np.array([j[4] for j in jobs], dtype="datetime64[D]"),
+            end=np.array([j[5] for j in jobs], dtype="datetime64[D]"),
+            current=np.fromiter((j[6] for j in jobs), dtype=bool, count=m),
+        )
+
+    @classmethod
+    def of_people(cls, store: Store, people: np.ndarray) -> JobColumns:
+        """These people's jobs, read by index."""
+        return cls.of(graph_feed.job_rows(store, people=people.tolist()))
+
+    def take(self, rows: np.ndarray) -> JobColumns:
+        """The jobs at ``rows`` (indices or a mask), in that order."""
+        return replace(
+            self,
+            id=self.id[rows],
+            person=self.person[rows],
+            org=self.org[rows],
+            title=self.title[rows],
+            start=self.start[rows],
+            end=self.end[rows],
+            current=self.current[rows],
         )
 
     def concat(self, more: JobColumns) -> JobColumns:
@@ -141,6 +172,7 @@ class JobColumns:
                 text.append(t)
             remap[i] = got
         return JobColumns(
+            id=np.concatenate((self.id, more.id)),
             person=np.concatenate((self.person, more.person)),
             org=np.concatenate((self.org, more.org)),
             title=np.concatenate((self.title, remap[more.title])),
@@ -154,6 +186,7 @@ class JobColumns:
         """Every column by name (what the cache writes)."""
         titles = Strings.of(self.title_text)
         return {
+            "jobs_id": self.id,
             "jobs_person": self.person,
             "jobs_org": self.org,
             "jobs_title": self.title,
@@ -168,6 +201,7 @@ class JobColumns:
     def from_arrays(cls, a: Mapping[str, np.ndarray]) -> JobColumns:
         titles = Strings(a["jobs_title_buf"], a["jobs_title_start"])
         out = cls(
+            id=a["jobs_id"],
             person=a["jobs_person"],
             org=a["jobs_org"],
             title=a["jobs_title"],
@@ -178,7 +212,7 @@ class JobColumns:
         )
         m = out.person.size
         if not (
-            out.org.size == out.title.size == out.start.size == out.end.size == m
+            out.id.size == out.org.size == out.title.size == out.start.size == out.end.size == m
             and out.current.size == m
             and int(out.title.max(initial=-1)) < len(out.title_text)
         ):
@@ -186,11 +220,14 @@ class JobColumns:
         return out
 
 
-def read_people(store: Store, since: int = 0) -> tuple[np.ndarray, np.ndarray, Strings]:
-    """(ids, flags, names) of everyone (with an id past ``since``), in id order."""
-    got = graph_feed.people_columns(store, since)
+def read_people(
+    store: Store, since: int = 0, ids: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, Strings]:
+    """(ids, flags, names) of everyone (with an id past ``since``; or with one of ``ids``,
+    read by index), in id order."""
+    got = None if ids is not None else graph_feed.people_columns(store, since)
     if got is None:
-        rows = graph_feed.people_rows(store, since)
+        rows = graph_feed.people_rows(store, since, None if ids is None else ids.tolist())
         n = len(rows)
         return (
             np.fromiter((p[0] for p in rows), dtype=np.int64, count=n),

@@ -330,30 +330,29 @@ def _grow(
     store: Store, prev: _cache.Entry, now: datetime, w: GraphWeights, *, owner: Store
 ) -> _Built | None:
     """The network from an earlier build's cache entry and what changed since, or None when
-    that can't give what a build would: rows renumbered or the file swapped, edits touching
-    more than ``_REDO_MAX`` people, or a ``now`` before the entry's.
+    that can't give what a build would: rows at its marks that differ (another file), edits
+    touching more than ``_REDO_MAX`` people, or a ``now`` before the entry's.
 
-    Rows added since (rowids past the entry's marks) are summed alone and merged into the
-    entry's pair sums. The pairs of people an edit touched (``graph_feed.touched``, and
-    everyone on an interaction that gained a participant) are dropped and summed again from
-    all their rows. People and jobs edited since are read again whole. The snapshot is
-    updated in place when no pair is gone, packed anew otherwise."""
+    - Rows added since (past the entry's marks, or past a lower top left by deletes) are
+      summed alone and merged into the entry's pair sums.
+    - The pairs of people whose ties or interactions were edited (``graph_feed.touched``,
+      and everyone on an interaction that gained a participant) are dropped and summed
+      again from all their rows, read by index.
+    - People whose own row or jobs were edited are read again, by index.
+    - The snapshot is updated in place when no pair is gone, packed anew otherwise."""
     try:
         marks = {t: int(m) for t, m in prev.state["marks"].items()}
-        edits = {t: int(e) for t, e in prev.state["edits"].items()}
         rows = prev.state["rows"]
         ref = datetime.fromisoformat(prev.state["ref"])
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
     if now < ref or set(marks) != {*graph_feed.FED, "graph_touched", "graph_deletes"}:
         return None
-    now_marks, now_edits = graph_feed.high_water(store), store.graph_edits()
-    whole = {t for t in ("people", "employments") if now_edits.get(t) != edits.get(t)}
+    now_marks = graph_feed.high_water(store)
     since = graph_feed.new_since(store, marks)
     # The rows at the marks must be the ones the build read (not another file's), where
-    # nothing says they may be gone: a table read again whole, or rows deleted at its top.
-    kept = {t: m for t, m in marks.items() if t in graph_feed.FED and t not in whole}
-    kept = {t: m for t, m in kept.items() if since[t] == m}
+    # no delete at a table's top may have taken them.
+    kept = {t: m for t, m in marks.items() if t in graph_feed.FED and since[t] == m}
     if any(now_marks[t] < m for t, m in kept.items()):
         return None
     now_rows = graph_feed.rows_at(store, kept)
@@ -361,9 +360,11 @@ def _grow(
         return None
     since_it = (since["interactions"], since["interaction_people"])
     redo = np.union1d(
-        graph_feed.touched(store, marks["graph_touched"]), graph_feed.joined_old(store, since_it)
+        graph_feed.touched(store, marks["graph_touched"], "pairs"),
+        graph_feed.joined_old(store, since_it),
     )
-    if redo.size > _REDO_MAX:
+    again = graph_feed.touched(store, marks["graph_touched"], "person")
+    if redo.size + again.size > _REDO_MAX:
         return None
     cols = prev.columns()
     if cols is None:
@@ -371,21 +372,33 @@ def _grow(
     try:
         old_stats = PairStats.from_arrays(cols)
         old_snap, old_scored, old_tables = _parts_of(cols)
-        jobs = JobColumns.from_arrays(cols)
+        old_jobs = JobColumns.from_arrays(cols)
     except (ValueError, KeyError, IndexError, TypeError):
         return None
     # What did not change is passed on as the very arrays loaded, so the new entry links
     # their files instead of writing them again (``_cache.save``).
-    if "employments" in whole:
-        jobs = JobColumns.read(store)
-    elif now_marks["employments"] > marks["employments"]:
-        jobs = jobs.concat(JobColumns.read(store, since=marks["employments"]))
-    tables = old_tables
-    if "people" in whole:
-        tables = Tables.build(*read_people(store), jobs)
-    elif now_marks["people"] > marks["people"] or jobs.person is not cols["jobs_person"]:
-        more = read_people(store, since=marks["people"])
-        tables = Tables.build(*concat_people(old_tables.people(), more), jobs)
+    jobs, tables = old_jobs, old_tables
+    if again.size:  # their jobs read before (later ones come with the new rows below)
+        theirs = JobColumns.of_people(store, again)
+        theirs = theirs.take(theirs.id <= since["employments"])
+        jobs = jobs.take(~_has(jobs.person, again)).concat(theirs)
+    if again.size or now_marks["employments"] > since["employments"]:
+        jobs = jobs.concat(JobColumns.read(store, since=since["employments"]))
+        jobs = jobs.take(np.argsort(jobs.id, kind="stable"))  # job order is id order
+    people = old_tables.people()
+    if again.size:
+        ids = people[0]
+        kept_rows = np.flatnonzero(~_has(ids, again))
+        people = concat_people(
+            (ids[kept_rows], people[1][kept_rows], people[2].take(kept_rows)),
+            read_people(store, ids=again[again <= since["people"]]),
+        )
+    if again.size or now_marks["people"] > since["people"]:
+        people = concat_people(people, read_people(store, since=since["people"]))
+        order = np.argsort(people[0], kind="stable")
+        people = (people[0][order], people[1][order], people[2].take(order))
+    if people[0] is not old_tables.ids or jobs is not old_jobs:
+        tables = Tables.build(*people, jobs)
     stats = old_stats
     if any(now_marks[t] > since[t] for t in ("ties", "interactions", "interaction_people")):
         added = Signals.from_feed(
@@ -398,15 +411,15 @@ def _grow(
         del added
     del old_stats
     if redo.size:
-        again = Signals.from_feed(
+        rows_of = Signals.from_feed(
             graph_feed.ties_of(store, redo, CONTEXTS),
             graph_feed.interactions_of(store, redo),
             _NO_JOBS,
             [],
         )
-        fresh = pair_stats(again, w, now)
+        fresh = pair_stats(rows_of, w, now)
         stats = _pairs_with(stats, redo, keep=False).merge(_pairs_with(fresh, redo, keep=True))
-        del again, fresh
+        del rows_of, fresh
     around = Signals.from_feed(_NO_TIES, _no_interactions(), jobs, graph_feed.note_people(store))
     ids = tables.ids
     scored = keep_people(finish(stats, around, w, now), ids)
@@ -418,6 +431,14 @@ def _grow(
     except ValueError:  # a pair gone, or people added below the old ids: pack it anew
         snap = snapshot_of(scored, ids, tcost, w)
     return _Built(assemble(owner, snap, scored, tables, now, w), stats, jobs)
+
+
+def _has(values: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` is one of ``among`` (sorted, distinct)."""
+    if among.size == 0:
+        return np.zeros(values.size, dtype=bool)
+    at = np.minimum(np.searchsorted(among, values), among.size - 1)
+    return np.asarray(among[at] == values)
 
 
 def _pairs_with(stats: PairStats, people: np.ndarray, *, keep: bool) -> PairStats:
@@ -734,11 +755,7 @@ def _rebuild(store: Store, now: datetime, w: GraphWeights) -> tuple[Network, tup
     with _reading(store) as rd:
         sig = graph_feed.signature(rd)
         marks = graph_feed.high_water(rd)
-        state: dict[str, Any] = {
-            "marks": marks,
-            "edits": rd.graph_edits(),
-            "rows": graph_feed.rows_at(rd, marks),
-        }
+        state: dict[str, Any] = {"marks": marks, "rows": graph_feed.rows_at(rd, marks)}
         prev = _cache.newest(store.home, _lineage(sig, w))
         built = None if prev is None else _grow(rd, prev, now, w, owner=store)
         if built is None:

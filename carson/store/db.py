@@ -34,7 +34,7 @@ from carson.models import (
     Tie,
 )
 from carson.store.lock import WriterLock
-from carson.store.migrations import bump_write_marker, graph_edits, migrate, write_marker
+from carson.store.migrations import bump_write_marker, migrate, write_marker
 
 _IDENT_KINDS = (("email", "emails"), ("phone", "phones"), ("url", "urls"))
 
@@ -173,13 +173,6 @@ class Store:
         connection), and only then: what derived data such as the graph's cache is keyed
         on. O(1). See ``migrations.write_marker``."""
         return write_marker(self.db)
-
-    def graph_edits(self) -> dict[str, int]:
-        """Per table of people and jobs: a count that changes with every edit (an UPDATE of a
-        column the graph reads, or a DELETE) and never with an INSERT. While a table's
-        stands, its rows past a build's rowids are all that changed since. (Edits of ties
-        and interactions are logged by person instead: ``graph_feed.touched``.)"""
-        return graph_edits(self.db)
 
     def integrity_check(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

@@ -312,6 +312,7 @@ def people_columns(store: Store, since: int = 0) -> PeopleColumns | None:
 class JobRows:
     """Every job in id order, as columns (what :func:`employment_rows` reads, in bulk)."""
 
+    id: np.ndarray
     person: np.ndarray
     org: np.ndarray
     title: list[str | None]
@@ -327,25 +328,25 @@ def job_columns(store: Store, since: int = 0) -> JobRows | None:
     ``"\\x01"``."""
     start_day, end_day = _day("start"), _day('"end"')
     sql = (
-        "SELECT count(*), group_concat(person_id), group_concat(org_id), group_concat(current),"
-        f" group_concat({start_day}), group_concat({end_day}),"
+        "SELECT count(*), group_concat(id), group_concat(person_id), group_concat(org_id),"
+        f" group_concat(current), group_concat({start_day}), group_concat({end_day}),"
         " group_concat(ifnull(title, char(1)), char(0)) FROM employments"
         " WHERE rowid >= ? AND rowid < ?"
     )
-    cols: list[list[np.ndarray]] = [[], [], [], [], []]
+    cols: list[list[np.ndarray]] = [[], [], [], [], [], []]
     titles: list[str | None] = []
     for row in _chunks(store.db, "employments", sql, since):
         n = int(row[0])
-        for k in range(5):
+        for k in range(6):
             cols[k].append(_ints(row[1 + k], n))
-        got = row[6].split("\x00")
+        got = row[7].split("\x00")
         if len(got) != n:
             return None
         titles += [None if t == "\x01" else t for t in got]
-    person, org, current, start, end = (
+    jid, person, org, current, start, end = (
         np.concatenate(c) if c else np.empty(0, dtype=np.int64) for c in cols
     )
-    return JobRows(person, org, titles, start, end, current.astype(bool))
+    return JobRows(jid, person, org, titles, start, end, current.astype(bool))
 
 
 def _participants(db: sqlite3.Connection, since: int = 0) -> list[np.ndarray]:
@@ -378,13 +379,38 @@ def _participants(db: sqlite3.Connection, since: int = 0) -> list[np.ndarray]:
     return _columns(db, "interaction_people", names, since=since)
 
 
-def people_rows(store: Store, since: int = 0) -> list[tuple[int, str, int, int]]:
-    """(id, name, is_me, is_team) of everyone (with an id past ``since``), in id order."""
+def people_rows(
+    store: Store, since: int = 0, ids: Sequence[int] | None = None
+) -> list[tuple[int, str, int, int]]:
+    """(id, name, is_me, is_team) of everyone (with an id past ``since``; or with one of
+    ``ids``, by index), in id order."""
     cur = store.db.cursor()
     cur.row_factory = None
+    if ids is not None:
+        return cur.execute(
+            "SELECT id, name, is_me, is_team FROM people"
+            " WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (json.dumps([int(i) for i in ids]),),
+        ).fetchall()
     return cur.execute(
         "SELECT id, name, is_me, is_team FROM people WHERE id > ? ORDER BY id", (since,)
     ).fetchall()
+
+
+def job_rows(
+    store: Store, since: int = 0, people: Sequence[int] | None = None
+) -> list[tuple[int, int, int, str | None, str | None, str | None, int]]:
+    """(id, person id, org id, title, start, end, current) of every job (with an id past
+    ``since``; or of these people, by index), in id order."""
+    cur = store.db.cursor()
+    cur.row_factory = None
+    sql = 'SELECT id, person_id, org_id, title, start, "end", current FROM employments'
+    if people is not None:
+        return cur.execute(
+            sql + " WHERE person_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (json.dumps([int(p) for p in people]),),
+        ).fetchall()
+    return cur.execute(sql + " WHERE id > ? ORDER BY id", (since,)).fetchall()
 
 
 def employment_rows(
@@ -506,13 +532,15 @@ def new_since(store: Store, marks: dict[str, int]) -> dict[str, int]:
     return {t: min(m, int(lows.get(t, m))) for t, m in marks.items()}
 
 
-def touched(store: Store, since: int) -> np.ndarray:
-    """The people whose pairs an edit of a tie, an interaction or a participant changed
-    since the log's rowid ``since`` (sorted, distinct; see ``m006_graph_edits``)."""
+def touched(store: Store, since: int, what: str) -> np.ndarray:
+    """The people an edit touched since the log's rowid ``since`` (sorted, distinct; see
+    ``m006_graph_edits``): ``"person"``, their own row or jobs; ``"pairs"``, a tie or an
+    interaction of theirs."""
     cur = store.db.cursor()
     cur.row_factory = None
     rows = cur.execute(
-        "SELECT DISTINCT person_id FROM graph_touched WHERE id > ? ORDER BY person_id", (since,)
+        "SELECT DISTINCT person_id FROM graph_touched WHERE id > ? AND what = ? ORDER BY person_id",
+        (since, what),
     ).fetchall()
     return np.array([r[0] for r in rows], dtype=np.int64)
 

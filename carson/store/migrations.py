@@ -212,20 +212,24 @@ def m005_write_marker(db: sqlite3.Connection) -> None:
     first marker (``migrate`` sets a fresh one with every migration it applies)."""
 
 
-_EDITED = {
-    # table: the columns the graph reads (an UPDATE that changes none of them is no edit)
-    "people": ("id", "name", "is_me", "is_team"),
-    "employments": ("id", "person_id", "org_id", "title", "start", "end", "current"),
-}
 _TOUCHED = {
-    # table: (the columns the graph reads, SQL for the people an edit of OLD/NEW touches)
-    "ties": (("id", "a", "b", "context"), "VALUES (OLD.a), (OLD.b), (NEW.a), (NEW.b)"),
+    # table: (the columns the graph reads, what an edit touches: "person" (the person's
+    # own row or jobs) or "pairs" (ties and interactions), SQL for the people it touches)
+    "people": (("id", "name", "is_me", "is_team"), "person", "VALUES (OLD.id), (NEW.id)"),
+    "employments": (
+        ("id", "person_id", "org_id", "title", "start", "end", "current"),
+        "person",
+        "VALUES (OLD.person_id), (NEW.person_id)",
+    ),
+    "ties": (("id", "a", "b", "context"), "pairs", "VALUES (OLD.a), (OLD.b), (NEW.a), (NEW.b)"),
     "interactions": (
         ("id", "at", "channel", "direction"),
+        "pairs",
         "SELECT person_id FROM interaction_people WHERE interaction_id IN (OLD.id, NEW.id)",
     ),
     "interaction_people": (
         ("interaction_id", "person_id", "position"),
+        "pairs",
         # everyone on the interaction: who is first (the owner) shapes all its pairs
         "SELECT person_id FROM interaction_people"
         " WHERE interaction_id IN (OLD.interaction_id, NEW.interaction_id)"
@@ -234,44 +238,31 @@ _TOUCHED = {
 }
 
 
-def _changed(cols: tuple[str, ...]) -> str:
-    return " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in cols)
-
-
 def m006_graph_edits(db: sqlite3.Connection) -> None:
-    """Keep track of edits of the rows the graph reads (an UPDATE that changes a column it
-    reads, or a DELETE), so a build can start from the last one instead of reading
-    everything again (adding rows never fires these triggers):
+    """Log edits of the rows the graph reads (an UPDATE that changes a column it reads, or
+    a DELETE; adding rows logs nothing), so a build can start from the last one instead of
+    reading everything again:
 
-    - people and jobs: a count per table, bumped by each edit (the build reads that table
-      again whole: it is small next to ties and interactions);
-    - ties, interactions and their participants: a log of the people whose pairs an edit
-      touched (the build recomputes just their pairs), and of the top rowid left after
-      each delete (rows past it are new, even where rowids were reused).
+    - ``graph_touched``: the people an edit touched, and whether it was their own row or
+      jobs (``person``: read them again) or a tie or an interaction (``pairs``: sum their
+      pairs again);
+    - ``graph_deletes``: the table's top rowid after each delete. SQLite gives the next
+      row the top + 1, so deleting the last rows makes new rows reuse rowids a build had
+      read up to: every row past the lowest such top since a build is new to it.
 
     Triggers, so no write path can forget."""
-    db.execute("CREATE TABLE graph_edits (tbl TEXT PRIMARY KEY, n INTEGER NOT NULL)")
-    for table, cols in _EDITED.items():
-        # A random start: another file (a backup swapped in) does not repeat the counts.
-        db.execute("INSERT INTO graph_edits (tbl, n) VALUES (?, ?)", (table, secrets.randbits(31)))
-        bump = f"UPDATE graph_edits SET n = n + 1 WHERE tbl = '{table}';"
-        quoted = ", ".join(f'"{c}"' for c in cols)
-        db.execute(
-            f"CREATE TRIGGER {table}_graph_update AFTER UPDATE OF {quoted} ON {table}"
-            f" WHEN {_changed(cols)} BEGIN {bump} END"
-        )
-        db.execute(f"CREATE TRIGGER {table}_graph_delete AFTER DELETE ON {table} BEGIN {bump} END")
-    db.execute("CREATE TABLE graph_touched (id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL)")
-    # After each delete, the table's top rowid: SQLite gives the next row the top + 1, so
-    # deleting the last rows makes new rows reuse rowids a build read up to. Every row
-    # past the lowest such top since a build is new to it.
+    db.execute(
+        "CREATE TABLE graph_touched"
+        " (id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL, what TEXT NOT NULL)"
+    )
     db.execute("CREATE TABLE graph_deletes (id INTEGER PRIMARY KEY, tbl TEXT, top INTEGER)")
-    for table, (cols, who) in _TOUCHED.items():
+    for table, (cols, what, who) in _TOUCHED.items():
         quoted = ", ".join(f'"{c}"' for c in cols)
-        log = f"INSERT INTO graph_touched (person_id) {who};"
+        changed = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in cols)
+        log = f"INSERT INTO graph_touched (person_id, what) SELECT *, '{what}' FROM ({who});"
         db.execute(
             f"CREATE TRIGGER {table}_graph_update AFTER UPDATE OF {quoted} ON {table}"
-            f" WHEN {_changed(cols)} BEGIN {log} END"
+            f" WHEN {changed} BEGIN {log} END"
         )
         gone = log.replace("NEW.", "OLD.") + (
             f" INSERT INTO graph_deletes (tbl, top)"
@@ -308,12 +299,6 @@ def bump_write_marker(db: sqlite3.Connection) -> None:
     while new in (old, 0):
         new = secrets.randbits(31)
     db.execute(f"PRAGMA user_version = {new}")
-
-
-def graph_edits(db: sqlite3.Connection) -> dict[str, int]:
-    """Each table's count of edits (not additions) of rows the graph reads; see
-    ``m006_graph_edits``."""
-    return {str(t): int(n) for t, n in db.execute("SELECT tbl, n FROM graph_edits ORDER BY tbl")}
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:
