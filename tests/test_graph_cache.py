@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from carson.graph import _cache, build_network, find_routes, load_network
-from carson.graph.network import Network, invalidate
+from carson.graph import _cache, build_network, find_routes, invalidate, load_network
+from carson.graph.network import Network
 from carson.graph.weights import GraphWeights
 from carson.store import Store
 
@@ -411,7 +411,7 @@ def test_edited_ties_and_interactions_are_summed_again_for_the_people_they_touch
 def test_a_merge_of_two_people_is_grown_and_too_many_edits_read_everything(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from carson.graph import network
+    from carson.graph import _grow
     from carson.ingest.dedupe import merge
 
     # Two busy people (not the user, nor anyone the routes below name).
@@ -432,7 +432,7 @@ def test_a_merge_of_two_people_is_grown_and_too_many_edits_read_everything(
     assert merged.grown and gone not in merged.people
     _assert_same(merged, build_network(demo_store), grown=True)
     assert _routes(demo_store, merged) == _routes(demo_store, build_network(demo_store))
-    monkeypatch.setattr(network, "_REDO_MAX", 1)
+    monkeypatch.setattr(_grow, "REDO_MAX", 1)
     tie_id, *_ = _first_tie(demo_store)
     with demo_store.write():
         demo_store.db.execute("UPDATE ties SET context = 'family' WHERE id = ?", (tie_id,))
@@ -484,10 +484,10 @@ def test_a_big_entry_is_written_in_the_background_and_before_exit(demo_store: St
     first); a process that exits right away still leaves the whole entry behind."""
     code = (
         "import sys; from pathlib import Path; from carson.store import Store;"
-        " from carson.graph import network;"
-        " network._SAVE_INLINE = 0;"
-        " net = network.load_network(Store(Path(sys.argv[1]), create=False));"
-        " print(len(network._SAVING), net.from_cache)"
+        " from carson.graph import _load;"
+        " _load._SAVE_INLINE = 0;"
+        " net = _load.load_network(Store(Path(sys.argv[1]), create=False));"
+        " print(len(_load._SAVING), net.from_cache)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(demo_store.home)],

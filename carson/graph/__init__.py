@@ -12,7 +12,8 @@ Public API (everything else in this package is internal)::
     calibration_report(store.outcomes()) -> CalibrationReport
 """
 
-from carson.graph.network import Network, build_network, invalidate, load_network
+from carson.graph._load import build_network, invalidate, load_network
+from carson.graph.network import Network
 from carson.graph.probability import CalibrationReport, calibration_report
 from carson.graph.routes import find_routes, how_do_i_know, log_outcome
 from carson.graph.strength import TieInfo

@@ -46,6 +46,8 @@ _SOURCES = (
     "_search.py",
     "_tables.py",
     "network.py",
+    "_grow.py",
+    "_load.py",
     "weights.py",
     "../store/graph_feed.py",
 )

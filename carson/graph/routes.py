@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from carson.errors import NoRouteError, UnknownOrganizationError, UnknownPersonError, UsageError
+from carson.graph._load import load_network
 from carson.graph._search import Found
 from carson.graph.explain import summarize
-from carson.graph.network import Network, hop_probability, load_network, seniority
+from carson.graph.network import Network, hop_probability, seniority
 from carson.graph.probability import (
     Calibration,
     calibration_from_outcomes,

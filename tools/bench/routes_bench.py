@@ -434,11 +434,11 @@ def store_build_once(n: int, seed: int, mode: str = "build") -> dict[str, float]
 
     home = append_home(n, seed) if mode in ("append", "merge") else store_home(n, seed)
     if mode in ("append", "merge"):
-        from carson.graph import load_network, network
+        from carson.graph import _load, load_network
 
         with Store(home, create=False) as store:
             load_network(store)  # an entry for the store before the write (built once)
-            network.wait_saved()
+            _load.wait_saved()
             if mode == "append":
                 _append(store, n // 100)
             else:
@@ -449,14 +449,15 @@ def store_build_once(n: int, seed: int, mode: str = "build") -> dict[str, float]
     out: dict[str, float] = {}
     t0 = time.perf_counter()
     if mode == "build":
-        from carson.graph.network import build_network
+        from carson.graph import build_network
 
         net = build_network(store)
     elif mode in ("nextday", "append", "merge"):
         from datetime import timedelta
 
         from carson.graph import _cache, load_network
-        from carson.graph.network import _lineage, resolve_now, wait_saved
+        from carson.graph._load import _lineage, wait_saved
+        from carson.graph.network import resolve_now
 
         when = None
         if mode == "nextday":
@@ -479,7 +480,7 @@ def store_build_once(n: int, seed: int, mode: str = "build") -> dict[str, float]
         import shutil
 
         from carson.graph import _cache, load_network
-        from carson.graph.network import wait_saved
+        from carson.graph._load import wait_saved
 
         if mode == "cold":
             shutil.rmtree(_cache.root(home), ignore_errors=True)
@@ -569,7 +570,7 @@ def demo_build() -> str:
     import tempfile
 
     from carson.demo import load_demo
-    from carson.graph.network import build_network
+    from carson.graph import build_network
     from carson.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:

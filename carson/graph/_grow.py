@@ -1,0 +1,292 @@
+"""Building the graph: from the whole store, or grown from a cached build.
+
+:func:`build` reads the store's integer columns (``carson.store.graph_feed``: no pydantic
+models, no evidence), sums every pair's rows (``_columns.pair_stats``), finishes the
+strengths at ``now`` (``_columns.finish``) and packs the CSR snapshot. :func:`grow` starts
+instead from a cache entry of an earlier build and applies what changed since: rows added
+(past the entry's rowid marks), and edits the store's triggers logged by person (see
+``m006_graph_edits`` and ``docs/architecture.md``). Both give the same network, up to the
+last rounded place of a strength (a grown sum is rescaled, not summed anew).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from carson.graph import _cache
+from carson.graph._columns import CONTEXTS, PairStats, Scored, Signals, finish, pair_stats
+from carson.graph._search import Snapshot
+from carson.graph._tables import (
+    JobColumns,
+    Tables,
+    concat_people,
+    read_people,
+)
+from carson.graph.network import (
+    Network,
+    assemble,
+    keep_people,
+    snapshot_of,
+    target_costs,
+    update_snapshot,
+)
+from carson.graph.weights import GraphWeights
+from carson.models import Channel
+from carson.store import Store, graph_feed
+
+
+@dataclass
+class Built:
+    """A network, and what a later build can start from instead of the whole store."""
+
+    net: Network
+    stats: PairStats
+    """Per-pair sums over every tie and interaction read (``_columns.pair_stats``)."""
+    jobs: JobColumns
+
+
+def build(store: Store, now: datetime, w: GraphWeights, *, owner: Store) -> Built:
+    """The network from everything in ``store`` (``owner``: the store it answers for)."""
+    jobs = JobColumns.read(store)
+    tables = Tables.build(*read_people(store), jobs)
+    sig = Signals.from_feed(
+        graph_feed.tie_columns(store, CONTEXTS),
+        graph_feed.interaction_columns(store),
+        jobs,
+        graph_feed.note_people(store),
+    )
+    stats = pair_stats(sig, w, now)
+    ids = tables.ids
+    scored = keep_people(finish(stats, sig, w, now), ids)
+    del sig
+    snap = snapshot_of(scored, ids, target_costs(tables, w), w)
+    return Built(assemble(owner, snap, scored, tables, now, w), stats, jobs)
+
+
+REDO_MAX = 20_000
+"""People whose pairs an edit touched, up to which their pairs are recomputed from their
+rows (read by index) rather than everything read again."""
+
+
+def grow(
+    store: Store, prev: _cache.Entry, now: datetime, w: GraphWeights, *, owner: Store
+) -> Built | None:
+    """The network from an earlier build's cache entry and what changed since, or None when
+    that can't give what a build would: rows at its marks that differ (another file), edits
+    touching more than ``REDO_MAX`` people, or a ``now`` before the entry's.
+
+    - Rows added since (past the entry's marks, or past a lower top left by deletes) are
+      summed alone and merged into the entry's pair sums.
+    - The pairs of people whose ties or interactions were edited (``graph_feed.touched``,
+      and everyone on an interaction that gained a participant) are dropped and summed
+      again from all their rows, read by index.
+    - People whose own row or jobs were edited are read again, by index.
+    - The snapshot is updated in place when no pair is gone, packed anew otherwise."""
+    try:
+        marks = {t: int(m) for t, m in prev.state["marks"].items()}
+        rows = prev.state["rows"]
+        ref = datetime.fromisoformat(prev.state["ref"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    if now < ref or set(marks) != {*graph_feed.FED, "graph_touched", "graph_deletes"}:
+        return None
+    now_marks = graph_feed.high_water(store)
+    since = graph_feed.new_since(store, marks)
+    # The rows at the marks must be the ones the build read (not another file's), where
+    # no delete at a table's top may have taken them.
+    kept = {t: m for t, m in marks.items() if t in graph_feed.FED and since[t] == m}
+    if any(now_marks[t] < m for t, m in kept.items()):
+        return None
+    now_rows = graph_feed.rows_at(store, kept)
+    if any(now_rows[t] != rows.get(t) for t in kept):
+        return None
+    since_it = (since["interactions"], since["interaction_people"])
+    redo = np.union1d(
+        graph_feed.touched(store, marks["graph_touched"], "pairs"),
+        graph_feed.joined_old(store, since_it),
+    )
+    again = graph_feed.touched(store, marks["graph_touched"], "person")
+    if redo.size + again.size > REDO_MAX:
+        return None
+    cols = prev.columns()
+    if cols is None:
+        return None
+    try:
+        old_stats = PairStats.from_arrays(cols)
+        old_snap, old_scored, old_tables = parts_of(cols)
+        old_jobs = JobColumns.from_arrays(cols)
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    # What did not change is passed on as the very arrays loaded, so the new entry links
+    # their files instead of writing them again (``_cache.save``).
+    jobs, tables = old_jobs, old_tables
+    if again.size:  # their jobs read before (later ones come with the new rows below)
+        theirs = JobColumns.of_people(store, again)
+        theirs = theirs.take(theirs.id <= since["employments"])
+        jobs = jobs.take(~_has(jobs.person, again)).concat(theirs)
+    if again.size or now_marks["employments"] > since["employments"]:
+        jobs = jobs.concat(JobColumns.read(store, since=since["employments"]))
+        jobs = jobs.take(np.argsort(jobs.id, kind="stable"))  # job order is id order
+    people = old_tables.people()
+    if again.size:
+        ids = people[0]
+        kept_rows = np.flatnonzero(~_has(ids, again))
+        people = concat_people(
+            (ids[kept_rows], people[1][kept_rows], people[2].take(kept_rows)),
+            read_people(store, ids=again[again <= since["people"]]),
+        )
+    if again.size or now_marks["people"] > since["people"]:
+        people = concat_people(people, read_people(store, since=since["people"]))
+        order = np.argsort(people[0], kind="stable")
+        people = (people[0][order], people[1][order], people[2].take(order))
+    if people[0] is not old_tables.ids or jobs is not old_jobs:
+        tables = Tables.build(*people, jobs)
+    stats = old_stats
+    if any(now_marks[t] > since[t] for t in ("ties", "interactions", "interaction_people")):
+        added = Signals.from_feed(
+            graph_feed.tie_columns(store, CONTEXTS, since=since["ties"]),
+            graph_feed.interaction_columns(store, since_it),
+            _NO_JOBS,
+            [],
+        )
+        stats = old_stats.merge(pair_stats(added, w, now))
+        del added
+    del old_stats
+    if redo.size:
+        rows_of = Signals.from_feed(
+            graph_feed.ties_of(store, redo, CONTEXTS),
+            graph_feed.interactions_of(store, redo),
+            _NO_JOBS,
+            [],
+        )
+        fresh = pair_stats(rows_of, w, now)
+        stats = _pairs_with(stats, redo, keep=False).merge(_pairs_with(fresh, redo, keep=True))
+        del rows_of, fresh
+    around = Signals.from_feed(_NO_TIES, _no_interactions(), jobs, graph_feed.note_people(store))
+    ids = tables.ids
+    scored = keep_people(finish(stats, around, w, now), ids)
+    if np.array_equal(scored.keys, old_scored.keys):
+        scored.keys = old_scored.keys
+    tcost = old_snap.tcost if tables is old_tables else target_costs(tables, w)
+    try:
+        snap = update_snapshot(old_snap, old_scored, scored, ids, tcost, w)
+    except ValueError:  # a pair gone, or people added below the old ids: pack it anew
+        snap = snapshot_of(scored, ids, tcost, w)
+    return Built(assemble(owner, snap, scored, tables, now, w), stats, jobs)
+
+
+def _has(values: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` is one of ``among`` (sorted, distinct)."""
+    if among.size == 0:
+        return np.zeros(values.size, dtype=bool)
+    at = np.minimum(np.searchsorted(among, values), among.size - 1)
+    return np.asarray(among[at] == values)
+
+
+def _pairs_with(stats: PairStats, people: np.ndarray, *, keep: bool) -> PairStats:
+    """The pairs with one of ``people`` at either end (``keep``), or all the others. Side
+    lists (``<name>_pair`` naming a row, with ``<name>_*`` columns beside it) follow their
+    rows."""
+    top = int(max(stats.b.max(initial=0), people.max(initial=0))) + 1
+    hit = np.zeros(top, dtype=bool)
+    hit[people] = True
+    mask = hit[stats.a] | hit[stats.b]
+    if not keep:
+        np.logical_not(mask, out=mask)
+    new_row = np.cumsum(mask) - 1
+    names = [f.name for f in fields(stats)]
+    changes: dict[str, Any] = {c: getattr(stats, c)[mask] for c in PairStats._PAIR_COLS}
+    for side in (n[: -len("_pair")] for n in names if n.endswith("_pair")):
+        rows = getattr(stats, f"{side}_pair")
+        ok = mask[rows]
+        for n in names:
+            if n.startswith(f"{side}_"):
+                changes[n] = getattr(stats, n)[ok]
+        changes[f"{side}_pair"] = new_row[rows[ok]]
+    return replace(stats, **changes)
+
+
+_NO_TIES = (np.empty(0, dtype=np.int64),) * 3
+_NO_JOBS = JobColumns.of([])
+
+
+def _no_interactions() -> graph_feed.InteractionColumns:
+    empty = np.empty(0, dtype=np.int64)
+    return graph_feed.InteractionColumns(
+        id=empty,
+        at=empty,
+        channel=empty.astype(np.int16),
+        direction=empty.astype(np.int8),
+        person=empty,
+        channels=sorted(c.value for c in Channel),
+    )
+
+
+def columns_of(built: Built) -> dict[str, np.ndarray]:
+    """Everything a cached network is restored from (see :func:`parts_of`), and what a
+    later build starts from (the pair sums and the jobs)."""
+    net = built.net
+    snap, sc = net.snapshot, net.pairs
+    cols = {
+        "snap_indptr": snap.indptr,
+        "snap_indices": snap.indices,
+        "snap_cost": snap.cost,
+        "snap_tcost": snap.tcost,
+        "pair_strength": sc.strength,
+        "pair_context": sc.context,
+        "pair_stale": sc.stale,
+        "pair_keys": sc.keys,
+        "pair_base": np.array([sc.base], dtype=np.int64),
+        **net.tables.arrays(),
+        **built.stats.arrays(),
+        **built.jobs.arrays(),
+    }
+    if snap.edge is not None:
+        cols["snap_edge"] = snap.edge
+    return cols
+
+
+ROUTING = ("snap_", "pair_", "people_", "title_", "staff_", "former_", "job_")
+"""The column names a cached network is restored from (not the sums and jobs a later
+build starts from)."""
+
+
+def parts_of(cols: dict[str, np.ndarray]) -> tuple[Snapshot, Scored, Tables]:
+    """The snapshot, pairs and tables in cached columns (ValueError if they do not fit
+    together)."""
+    tables = Tables.from_arrays(cols)
+    n = tables.ids.size
+    snap = Snapshot(
+        ids=tables.ids,
+        indptr=cols["snap_indptr"],
+        indices=cols["snap_indices"],
+        cost=cols["snap_cost"],
+        tcost=cols["snap_tcost"],
+        edge=cols.get("snap_edge"),
+    )
+    base = int(cols["pair_base"][0])
+    keys = cols["pair_keys"]
+    a = keys // base  # a and b are the pair key's parts: not stored twice
+    sc = Scored(
+        a=a,
+        b=keys - a * base,
+        strength=cols["pair_strength"],
+        context=cols["pair_context"],
+        stale=cols["pair_stale"],
+        base=base,
+        keys=keys,
+    )
+    m = sc.keys.size
+    if not (
+        snap.indptr.size == n + 1
+        and snap.tcost.size == n
+        and int(snap.indptr[-1]) == snap.indices.size == snap.cost.size == 2 * m
+        and (snap.edge is None or snap.edge.size == 2 * m)
+        and sc.a.size == sc.b.size == sc.strength.size == sc.context.size == sc.stale.size == m
+    ):
+        raise ValueError("cached graph columns do not fit together")
+    return snap, sc, tables
