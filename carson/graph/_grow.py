@@ -20,12 +20,7 @@ import numpy as np
 from carson.graph import _cache
 from carson.graph._columns import CONTEXTS, PairStats, Scored, Signals, finish, pair_stats
 from carson.graph._search import Snapshot
-from carson.graph._tables import (
-    JobColumns,
-    Tables,
-    concat_people,
-    read_people,
-)
+from carson.graph._tables import JobColumns, Strings, Tables, concat_people, read_people
 from carson.graph.network import (
     Network,
     assemble,
@@ -72,20 +67,26 @@ REDO_MAX = 20_000
 rows (read by index) rather than everything read again."""
 
 
-def grow(
-    store: Store, prev: _cache.Entry, now: datetime, w: GraphWeights, *, owner: Store
-) -> Built | None:
-    """The network from an earlier build's cache entry and what changed since, or None when
-    that can't give what a build would: rows at its marks that differ (another file), edits
-    touching more than ``REDO_MAX`` people, or a ``now`` before the entry's.
+@dataclass(frozen=True)
+class _Changes:
+    """What changed in the store since a cache entry was built."""
 
-    - Rows added since (past the entry's marks, or past a lower top left by deletes) are
-      summed alone and merged into the entry's pair sums.
-    - The pairs of people whose ties or interactions were edited (``graph_feed.touched``,
-      and everyone on an interaction that gained a participant) are dropped and summed
-      again from all their rows, read by index.
-    - People whose own row or jobs were edited are read again, by index.
-    - The snapshot is updated in place when no pair is gone, packed anew otherwise."""
+    now_marks: dict[str, int]
+    since: dict[str, int]
+    """Per table, the rowid past which every row is new (``graph_feed.new_since``)."""
+    redo: np.ndarray
+    """People whose pairs must be summed again from all their rows."""
+    again: np.ndarray
+    """People whose own row and jobs must be read again."""
+
+    def added(self, *tables: str) -> bool:
+        return any(self.now_marks[t] > self.since[t] for t in tables)
+
+
+def _changes(store: Store, prev: _cache.Entry, now: datetime) -> _Changes | None:
+    """What changed since ``prev`` was built, or None when growing it can't give what a
+    build would: rows at its marks that differ (another file), edits touching more than
+    ``REDO_MAX`` people, or a ``now`` before the entry's."""
     try:
         marks = {t: int(m) for t, m in prev.state["marks"].items()}
         rows = prev.state["rows"]
@@ -104,16 +105,36 @@ def grow(
     now_rows = graph_feed.rows_at(store, kept)
     if any(now_rows[t] != rows.get(t) for t in kept):
         return None
-    since_it = (since["interactions"], since["interaction_people"])
     redo = np.union1d(
         graph_feed.touched(store, marks["graph_touched"], "pairs"),
-        graph_feed.joined_old(store, since_it),
+        graph_feed.joined_old(store, (since["interactions"], since["interaction_people"])),
     )
     again = graph_feed.touched(store, marks["graph_touched"], "person")
     if redo.size + again.size > REDO_MAX:
         return None
-    cols = prev.columns()
-    if cols is None:
+    return _Changes(now_marks, since, redo, again)
+
+
+def grow(
+    store: Store, prev: _cache.Entry, now: datetime, w: GraphWeights, *, owner: Store
+) -> Built | None:
+    """The network from an earlier build's cache entry and what changed since (see
+    :func:`_changes` for when that can't be done: None).
+
+    - Rows added since (past the entry's marks, or past a lower top left by deletes) are
+      summed alone and merged into the entry's pair sums.
+    - The pairs of people whose ties or interactions were edited (``graph_feed.touched``,
+      and everyone on an interaction that gained a participant) are dropped and summed
+      again from all their rows, read by index.
+    - People whose own row or jobs were edited are read again, by index.
+    - The snapshot is updated in place (``update_snapshot``), or packed anew where it
+      can't be.
+
+    What did not change is passed on as the very arrays loaded, so the new entry links
+    their files instead of writing them again (``_cache.save``)."""
+    ch = _changes(store, prev, now)
+    cols = None if ch is None else prev.columns()
+    if ch is None or cols is None:
         return None
     try:
         old_stats = PairStats.from_arrays(cols)
@@ -121,51 +142,13 @@ def grow(
         old_jobs = JobColumns.from_arrays(cols)
     except (ValueError, KeyError, IndexError, TypeError):
         return None
-    # What did not change is passed on as the very arrays loaded, so the new entry links
-    # their files instead of writing them again (``_cache.save``).
-    jobs, tables = old_jobs, old_tables
-    if again.size:  # their jobs read before (later ones come with the new rows below)
-        theirs = JobColumns.of_people(store, again)
-        theirs = theirs.take(theirs.id <= since["employments"])
-        jobs = jobs.take(~_has(jobs.person, again)).concat(theirs)
-    if again.size or now_marks["employments"] > since["employments"]:
-        jobs = jobs.concat(JobColumns.read(store, since=since["employments"]))
-        jobs = jobs.take(np.argsort(jobs.id, kind="stable"))  # job order is id order
-    people = old_tables.people()
-    if again.size:
-        ids = people[0]
-        kept_rows = np.flatnonzero(~_has(ids, again))
-        people = concat_people(
-            (ids[kept_rows], people[1][kept_rows], people[2].take(kept_rows)),
-            read_people(store, ids=again[again <= since["people"]]),
-        )
-    if again.size or now_marks["people"] > since["people"]:
-        people = concat_people(people, read_people(store, since=since["people"]))
-        order = np.argsort(people[0], kind="stable")
-        people = (people[0][order], people[1][order], people[2].take(order))
+    jobs = _jobs(store, ch, old_jobs)
+    people = _people(store, ch, old_tables.people())
+    tables = old_tables
     if people[0] is not old_tables.ids or jobs is not old_jobs:
         tables = Tables.build(*people, jobs)
-    stats = old_stats
-    if any(now_marks[t] > since[t] for t in ("ties", "interactions", "interaction_people")):
-        added = Signals.from_feed(
-            graph_feed.tie_columns(store, CONTEXTS, since=since["ties"]),
-            graph_feed.interaction_columns(store, since_it),
-            _NO_JOBS,
-            [],
-        )
-        stats = old_stats.merge(pair_stats(added, w, now))
-        del added
+    stats = _sums(store, ch, old_stats, w, now)
     del old_stats
-    if redo.size:
-        rows_of = Signals.from_feed(
-            graph_feed.ties_of(store, redo, CONTEXTS),
-            graph_feed.interactions_of(store, redo),
-            _NO_JOBS,
-            [],
-        )
-        fresh = pair_stats(rows_of, w, now)
-        stats = _pairs_with(stats, redo, keep=False).merge(_pairs_with(fresh, redo, keep=True))
-        del rows_of, fresh
     around = Signals.from_feed(_NO_TIES, _no_interactions(), jobs, graph_feed.note_people(store))
     ids = tables.ids
     scored = keep_people(finish(stats, around, w, now), ids)
@@ -174,9 +157,70 @@ def grow(
     tcost = old_snap.tcost if tables is old_tables else target_costs(tables, w)
     try:
         snap = update_snapshot(old_snap, old_scored, scored, ids, tcost, w)
-    except ValueError:  # a pair gone, or people added below the old ids: pack it anew
+    except ValueError:
         snap = snapshot_of(scored, ids, tcost, w)
     return Built(assemble(owner, snap, scored, tables, now, w), stats, jobs)
+
+
+def _jobs(store: Store, ch: _Changes, jobs: JobColumns) -> JobColumns:
+    """The jobs now: ``jobs`` less those of people read again, plus theirs and the new
+    ones, in id order (``jobs`` itself when nothing changed)."""
+    cut = ch.since["employments"]
+    if ch.again.size:  # their jobs from before (later ones come with the new rows)
+        theirs = JobColumns.of_people(store, ch.again)
+        jobs = jobs.take(~_has(jobs.person, ch.again)).concat(theirs.take(theirs.id <= cut))
+    if ch.again.size or ch.added("employments"):
+        jobs = jobs.concat(JobColumns.read(store, since=cut))
+        jobs = jobs.take(np.argsort(jobs.id, kind="stable"))  # job order is id order
+    return jobs
+
+
+_People = tuple[np.ndarray, np.ndarray, Strings]
+
+
+def _people(store: Store, ch: _Changes, people: _People) -> _People:
+    """Everyone now, as (ids, flags, names): ``people`` less those read again, plus them
+    and the new ones, in id order (``people`` itself when nothing changed)."""
+    cut = ch.since["people"]
+    if ch.again.size:
+        ids = people[0]
+        kept = np.flatnonzero(~_has(ids, ch.again))
+        people = concat_people(
+            (ids[kept], people[1][kept], people[2].take(kept)),
+            read_people(store, ids=ch.again[ch.again <= cut]),
+        )
+    if ch.again.size or ch.added("people"):
+        people = concat_people(people, read_people(store, since=cut))
+        order = np.argsort(people[0], kind="stable")
+        people = (people[0][order], people[1][order], people[2].take(order))
+    return people
+
+
+def _sums(
+    store: Store, ch: _Changes, stats: PairStats, w: GraphWeights, now: datetime
+) -> PairStats:
+    """The pair sums now: ``stats`` merged with the new rows' sums, and the pairs of
+    people in ``ch.redo`` summed again from all their rows."""
+    since_it = (ch.since["interactions"], ch.since["interaction_people"])
+    if ch.added("ties", "interactions", "interaction_people"):
+        added = Signals.from_feed(
+            graph_feed.tie_columns(store, CONTEXTS, since=ch.since["ties"]),
+            graph_feed.interaction_columns(store, since_it),
+            _NO_JOBS,
+            [],
+        )
+        stats = stats.merge(pair_stats(added, w, now))
+        del added
+    if ch.redo.size:
+        theirs = Signals.from_feed(
+            graph_feed.ties_of(store, ch.redo, CONTEXTS),
+            graph_feed.interactions_of(store, ch.redo),
+            _NO_JOBS,
+            [],
+        )
+        fresh = _pairs_with(pair_stats(theirs, w, now), ch.redo, keep=True)
+        stats = _pairs_with(stats, ch.redo, keep=False).merge(fresh)
+    return stats
 
 
 def _has(values: np.ndarray, among: np.ndarray) -> np.ndarray:
