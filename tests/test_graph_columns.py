@@ -72,8 +72,9 @@ def test_slot_matching_of_jobs_equals_the_general_expansion(
     overlap, first match on ties, its end) must be the one the all-pairs expansion gives."""
     import numpy as np
 
-    from carson.graph import _columns
-    from carson.graph._columns import Signals, _overlaps
+    from carson.graph import _finish
+    from carson.graph._columns import Signals
+    from carson.graph._finish import _overlaps
 
     rng = np.random.default_rng(5)
     today = np.datetime64("2026-02-02")
@@ -108,7 +109,7 @@ def test_slot_matching_of_jobs_equals_the_general_expansion(
         )
         months, last = _overlaps(sig, a, b, today)
         with monkeypatch.context() as mp:
-            mp.setattr(_columns, "_SLOTS", 0)
+            mp.setattr(_finish, "_SLOTS", 0)
             ref_months, ref_last = _overlaps(sig, a, b, today)
         assert months.tolist() == ref_months.tolist()
         found = months >= 0

@@ -16,16 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carson.graph._columns import (
-    CONTEXTS,
-    PairStats,
-    Scored,
-    Signals,
-    finish,
-    pair_stats,
-    score_pairs,
-    unix_seconds,
-)
+from carson.graph._columns import CONTEXTS, Scored, Signals, unix_seconds
+from carson.graph._finish import finish, score_pairs
+from carson.graph._stats import PairStats, pair_stats
 from carson.graph.weights import GraphWeights
 
 REF0 = datetime(2026, 3, 1, 8, 30)

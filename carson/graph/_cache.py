@@ -43,6 +43,8 @@ _TMP = ".tmp-"
 _SOURCES = (
     "_cache.py",
     "_columns.py",
+    "_stats.py",
+    "_finish.py",
     "_search.py",
     "_tables.py",
     "network.py",

@@ -1,8 +1,8 @@
 """Building the graph: from the whole store, or grown from a cached build.
 
 :func:`build` reads the store's integer columns (``carson.store.graph_feed``: no pydantic
-models, no evidence), sums every pair's rows (``_columns.pair_stats``), finishes the
-strengths at ``now`` (``_columns.finish``) and packs the CSR snapshot. :func:`grow` starts
+models, no evidence), sums every pair's rows (``_stats.pair_stats``), finishes the
+strengths at ``now`` (``_finish.finish``) and packs the CSR snapshot. :func:`grow` starts
 instead from a cache entry of an earlier build and applies what changed since: rows added
 (past the entry's rowid marks), and edits the store's triggers logged by person (see
 ``m006_graph_edits`` and ``docs/architecture.md``). Both give the same network, up to the
@@ -18,8 +18,10 @@ from typing import Any
 import numpy as np
 
 from carson.graph import _cache
-from carson.graph._columns import CONTEXTS, PairStats, Scored, Signals, finish, pair_stats
+from carson.graph._columns import CONTEXTS, Scored, Signals
+from carson.graph._finish import finish
 from carson.graph._search import Snapshot
+from carson.graph._stats import PairStats, pair_stats
 from carson.graph._tables import JobColumns, Strings, Tables, concat_people, read_people
 from carson.graph.network import (
     Network,
@@ -40,7 +42,7 @@ class Built:
 
     net: Network
     stats: PairStats
-    """Per-pair sums over every tie and interaction read (``_columns.pair_stats``)."""
+    """Per-pair sums over every tie and interaction read (``_stats.pair_stats``)."""
     jobs: JobColumns
 
 

@@ -6,7 +6,7 @@ columns it built under ``<home>/cache/graph/`` and the next process loads them i
 fraction of the build's time (``_cache``). People, jobs and titles are columns too
 (``_tables``), read through mapping views. The build reads integer columns
 (``carson.store.graph_feed``: no pydantic models, no evidence), scores every pair at once
-with numpy (``_columns.score_pairs``) and packs the CSR snapshot; the networkx view
+with numpy (``_finish.score_pairs``) and packs the CSR snapshot; the networkx view
 (``Network.graph``) is made on first use, and a tie's evidence (``Network.tie(a, b)``) is
 worked out on demand by :class:`StrengthModel` from that pair's rows, read by index, and
 cached.

@@ -39,7 +39,9 @@ from pathlib import Path
 
 import numpy as np
 
-from carson.graph._columns import PairStats, Signals, finish, pair_stats, score_pairs
+from carson.graph._columns import Signals
+from carson.graph._finish import finish, score_pairs
+from carson.graph._stats import PairStats, pair_stats
 from carson.graph.weights import GraphWeights
 
 NOW = datetime(2026, 11, 26)

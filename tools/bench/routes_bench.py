@@ -22,7 +22,7 @@ Build, three figures:
 - "build from rows": store-shaped signal columns for the same pairs (a context per tie,
   e-mails and meetings on ~20 % of them, small group meetings, one current and sometimes
   one past job per person, notes), generated in memory, then scored
-  (``_columns.score_pairs``) and packed into the CSR snapshot, as ``build_network`` does
+  (``_finish.score_pairs``) and packed into the CSR snapshot, as ``build_network`` does
   after its reads. It leaves out reading SQLite and converting its rows.
 - "CSR-only": ``Snapshot.from_edges`` on the generated edges.
 - ``--store-sizes``: the graph end to end from a real SQLite store of that size (the same
@@ -54,7 +54,8 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from carson.graph._columns import CONTEXTS, CTX_CODE, Signals, score_pairs
+from carson.graph._columns import CONTEXTS, CTX_CODE, Signals
+from carson.graph._finish import score_pairs
 from carson.graph._search import Router, Snapshot
 from carson.graph.network import keep_people, snapshot_of
 from carson.graph.weights import GraphWeights
