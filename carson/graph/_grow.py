@@ -11,6 +11,7 @@ last rounded place of a strength (a grown sum is rescaled, not summed anew).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
@@ -46,16 +47,48 @@ class Built:
     jobs: JobColumns
 
 
-def build(store: Store, now: datetime, w: GraphWeights, *, owner: Store) -> Built:
-    """The network from everything in ``store`` (``owner``: the store it answers for)."""
-    jobs = JobColumns.read(store)
-    tables = Tables.build(*read_people(store), jobs)
+def build(
+    store: Store,
+    now: datetime,
+    w: GraphWeights,
+    *,
+    owner: Store,
+    marks: dict[str, int] | None = None,
+) -> Built:
+    """The network from everything in ``store`` (``owner``: the store it answers for).
+
+    With ``marks`` (``graph_feed.high_water`` of ``store``, which is then a reader that
+    sees one committed state), the ties are read on a second connection in a thread while
+    this one reads the interactions: SQLite works without the GIL, so the two biggest reads
+    overlap on two cores. That connection reads only ties up to the mark; a tie edited
+    between the two reads' starts is in the edit log past ``store``'s, so the next build
+    sums its pairs again."""
+    ties: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    reader = None
+    if marks is not None:
+
+        def read_ties() -> None:
+            with Store(owner.home, create=False) as other:
+                ties.append(graph_feed.tie_columns(other, CONTEXTS, upto=marks["ties"]))
+
+        reader = threading.Thread(target=read_ties, name="carson-graph-ties")
+        reader.start()
+    try:
+        interactions = graph_feed.interaction_columns(store)
+        jobs = JobColumns.read(store)
+        tables = Tables.build(*read_people(store), jobs)
+        notes = graph_feed.note_people(store)
+    finally:
+        if reader is not None:
+            reader.join()
     sig = Signals.from_feed(
-        graph_feed.tie_columns(store, CONTEXTS),
-        graph_feed.interaction_columns(store),
+        ties[0] if ties else graph_feed.tie_columns(store, CONTEXTS),
+        interactions,
         jobs,
-        graph_feed.note_people(store),
+        notes,
     )
+    ties.clear()
+    del interactions
     stats = pair_stats(sig, w, now)
     ids = tables.ids
     scored = keep_people(finish(stats, sig, w, now), ids)

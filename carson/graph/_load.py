@@ -123,7 +123,7 @@ def _rebuild(store: Store, now: datetime, w: GraphWeights) -> tuple[Network, tup
         prev = _cache.newest(store.home, _lineage(sig, w))
         built = None if prev is None else grow(rd, prev, now, w, owner=store)
         if built is None:
-            built = build(rd, now, w, owner=store)
+            built = build(rd, now, w, owner=store, marks=marks)
         else:
             built.net.grown = True
     state["ref"] = built.stats.ref.isoformat()

@@ -55,10 +55,17 @@ def _ints(text: str | None, n: int) -> np.ndarray:
     return out
 
 
-def _span(db: sqlite3.Connection, table: str, since: int) -> tuple[int, int] | None:
-    """The rowids past ``since`` as (first, last), or None when there are none."""
+_TOP = 2**63 - 1
+
+
+def _span(
+    db: sqlite3.Connection, table: str, since: int, upto: int = _TOP
+) -> tuple[int, int] | None:
+    """The rowids past ``since`` and up to ``upto`` as (first, last), or None when there
+    are none."""
     lo, hi = db.execute(
-        f"SELECT min(rowid), max(rowid) FROM {table} WHERE rowid > ?", (since,)
+        f"SELECT min(rowid), max(rowid) FROM {table} WHERE rowid > ? AND rowid <= ?",
+        (since, upto),
     ).fetchone()
     return None if lo is None else (int(lo), int(hi))
 
@@ -69,14 +76,16 @@ def _columns(
     exprs: Sequence[str],
     params: Sequence[object] = (),
     since: int = 0,
+    upto: int = _TOP,
 ) -> list[np.ndarray]:
-    """Integer SQL expressions over every row of ``table`` (with a rowid past ``since``),
+    """Integer SQL expressions over every row of ``table`` (with a rowid past ``since`` and
+    up to ``upto``),
     as int64 arrays, one value per row in each (the rows' order is SQLite's: callers sort
     by a key column they read).
 
     The expressions must not be NULL (``group_concat`` would skip the value: the count
     check raises instead). Each chunk is a rowid range."""
-    span = _span(db, table, since)
+    span = _span(db, table, since, upto)
     if span is None:
         return [np.empty(0, dtype=np.int64) for _ in exprs]
     lo, hi = span
@@ -86,7 +95,8 @@ def _columns(
     cur = db.cursor()
     cur.row_factory = None
     for start in range(lo, hi + 1, _CHUNK):
-        row: tuple[Any, ...] = cur.execute(sql, (*params, start, start + _CHUNK)).fetchone()
+        end = min(start + _CHUNK, hi + 1)
+        row: tuple[Any, ...] = cur.execute(sql, (*params, start, end)).fetchone()
         n = int(row[0])
         for k in range(len(exprs)):
             parts[k].append(_ints(row[1 + k], n))
@@ -118,6 +128,7 @@ def _packed(
     words: Sequence[Sequence[tuple[str, int]]],
     params: Sequence[object] = (),
     since: int = 0,
+    upto: int = _TOP,
 ) -> list[np.ndarray] | None:
     """Integer SQL expressions over every row in one scan, several packed into each value
     read and cut apart in numpy (fewer values through ``group_concat`` is most of what a
@@ -143,7 +154,7 @@ def _packed(
             " | ".join(f"(({e}) << {sh})" for (e, _), (sh, _) in zip(fields, shifts, strict=True))
         )
         layout.append(shifts)
-    cols = _columns(db, table, exprs, params, since)
+    cols = _columns(db, table, exprs, params, since, upto)
     return [
         col if b == 0 else (col >> sh) & ((1 << b) - 1)
         for col, shifts in zip(cols, layout, strict=True)
@@ -152,10 +163,11 @@ def _packed(
 
 
 def tie_columns(
-    store: Store, contexts: Sequence[str], since: int = 0
+    store: Store, contexts: Sequence[str], since: int = 0, upto: int = _TOP
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(a, b, context) of every tie (with an id past ``since``) in id order; context is its
-    index in ``contexts`` (-1 for any other value). No evidence: see :func:`pair_ties`."""
+    """(a, b, context) of every tie (with an id past ``since`` and up to ``upto``) in id
+    order; context is its index in ``contexts`` (-1 for any other value). No evidence: see
+    :func:`pair_ties`."""
     db = store.db
     ctx, params = _code("context", contexts, -1)
     ba, bb, bi = _bits(db, "ties", "a"), _bits(db, "ties", "b"), _bits(db, "ties", "id")
@@ -164,13 +176,18 @@ def tie_columns(
     if ba and bb and bi:
         # The CASE parameters come first in the statement, before the rowid range.
         cols = _packed(
-            db, "ties", [[(f"{ctx} + 1", bc), ("id", bi)], [("a", ba), ("b", bb)]], params, since
+            db,
+            "ties",
+            [[(f"{ctx} + 1", bc), ("id", bi)], [("a", ba), ("b", bb)]],
+            params,
+            since,
+            upto,
         )
         if cols is not None:
             got = [cols[1], cols[2], cols[3], cols[0] - 1]
     if got is None:
         # The CASE parameters come first in the statement, before the rowid range.
-        got = _columns(db, "ties", ["id", "a", "b", ctx], params, since)
+        got = _columns(db, "ties", ["id", "a", "b", ctx], params, since, upto)
     _, a, b, c = _by(*got)
     return a, b, c
 
