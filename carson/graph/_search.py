@@ -23,7 +23,7 @@ How (best-first from the targets, guided by cached bounds from the sources):
 from __future__ import annotations
 
 import heapq
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -193,33 +193,53 @@ class Snapshot:
         ids: np.ndarray,
         pa: np.ndarray,
         pb: np.ndarray,
-        cost: np.ndarray,
+        cost: np.ndarray | Callable[[np.ndarray | None], np.ndarray],
         tcost: np.ndarray,
+        old: tuple[np.ndarray, np.ndarray] | None = None,
+        changed: np.ndarray | None = None,
     ) -> Snapshot:
-        """This snapshot with pairs (and people) added, without a rebuild: equals
+        """This snapshot with pairs and people added and removed, without a rebuild: equals
         ``from_edges`` on the new pairs (as node indices of ``ids``), ``cost``, ``tcost``.
 
-        ``kept``: the new row of each old pair (:func:`kept_rows`: ValueError if a pair was
-        removed); ``ids``: every person id, the old ones first (new people come after
-        everyone, else ValueError: build instead); ``pa``, ``pb``: the new pairs as person
-        ids, sorted, ``pa < pb`` (only the added ones are read); ``cost`` per new pair,
-        ``tcost`` per person. The added pairs' slots are merged into the old rows, and the
-        old slots copied around them a chunk at a time (no full-size temporaries).
+        ``kept``: the new row of each old pair, -1 if it is gone (:func:`kept_rows`);
+        ``ids``: every person id now, sorted (people may be removed, added or inserted: node
+        indices follow); ``pa``, ``pb``: the new pairs as person ids, sorted, ``pa < pb``
+        (only the added ones are read); ``cost`` per new pair, or a function giving the
+        costs of some new rows (None: all), asked only for those needed; ``tcost`` per
+        person; ``old``: the old pairs as person ids (only the gone and changed ones are
+        read; needed when there are some); ``changed``: the old pairs kept whose cost is
+        not the same (sorted rows; None: any may differ).
+
+        The slots of gone pairs are found by binary search in their two rows, the added
+        pairs' places likewise, and the old slots copied around both, renumbered and given
+        their new pair rows on the way (no full-size temporaries): stretch by stretch
+        between the changes when they are few, else a chunk at a time. With few
+        ``changed``, old slots keep their costs and just the changed ones (found by
+        search) get new ones.
         """
         edge = self._edge()
         ids = np.asarray(ids, dtype=np.int64)
         n, nn, m, big = self.n, int(ids.size), edge.size // 2, int(np.size(pa))
-        if kept.size != m or (m and not 0 <= int(kept[-1]) < big):
+        if kept.size != m or (m and not -1 <= int(kept.min()) <= int(kept.max()) < big):
             raise ValueError(f"{kept.size} kept rows for a snapshot of {m} pairs")
-        if nn < n or not np.array_equal(ids[:n], self.ids):
-            raise ValueError("people were removed or inserted among the old ids")
-        cost = np.asarray(cost, dtype=np.float64)
-        if not cost.size == big == np.size(pb):
-            raise ValueError("new pairs and costs differ in length")
+        if not callable(cost):
+            cost = np.asarray(cost, dtype=np.float64)
+            if cost.size != big:
+                raise ValueError("new pairs and costs differ in length")
+        if big != np.size(pb):
+            raise ValueError("new pairs: a and b differ in length")
         tcost = self._tcost(tcost, nn)
-        fresh = np.ones(big, dtype=bool)
-        fresh[kept] = False
-        add = np.flatnonzero(fresh)
+        if nn and not bool((ids[1:] > ids[:-1]).all()):
+            raise ValueError("person ids must be sorted and distinct")
+        # Old node -> new node (-1: removed); node order is id order in both, so the map
+        # is monotone and every row keeps its slots' order.
+        renumber = _Renumber(self.ids, ids)
+        gone = np.flatnonzero(kept < 0)
+        drop, drop_rows = self._gone_slots(gone, old, m)
+        # Added pairs: rows of the new pairs that no old one took.
+        fresh = np.ones(big + 1, dtype=bool)
+        fresh[kept] = False  # a gone pair's -1 lands on the spare last flag
+        add = np.flatnonzero(fresh[:big])
         del fresh
         lo, hi = _nodes_of(ids, pa[add]), _nodes_of(ids, pb[add])
         if not bool((lo < hi).all()):
@@ -229,35 +249,110 @@ class Snapshot:
         v, u = np.concatenate([lo, hi]), np.concatenate([hi, lo])
         rank = u + nn * (u < v)
         order = np.argsort(v * (2 * nn) + rank, kind="stable")
-        v, u, rank, rows = v[order], u[order], rank[order], np.concatenate([add, add])[order]
-        old_ptr = np.empty(nn + 1, dtype=np.int64)
-        old_ptr[: n + 1] = self.indptr
-        old_ptr[n + 1 :] = self.indptr[-1]
-        # New slot of each added one: its place among the old slots, plus the added before it.
-        at = _row_search(self.indices, old_ptr[v], old_ptr[v + 1], v, rank, nn)
-        at += np.arange(at.size)
-        size = 2 * big
-        indices = np.empty(size, dtype=self.indices.dtype)
-        new_edge = np.empty(size, dtype=kept.dtype)
-        out = np.empty(size, dtype=np.float64)
-        for c in range(0, size, _CHUNK):  # old slots around the added ones, a chunk a time
-            e = min(size, c + _CHUNK)
-            i0, i1 = np.searchsorted(at, [c, e])
-            keep = np.ones(e - c, dtype=bool)
-            keep[at[i0:i1] - c] = False
-            src = slice(c - int(i0), e - int(i1))
-            indices[c:e][keep] = self.indices[src]
-            taken = np.take(kept, edge[src])
-            new_edge[c:e][keep] = taken
-            out[c:e][keep] = np.take(cost, taken)
-        indices[at] = u
-        new_edge[at] = rows
-        out[at] = cost[rows]
-        indptr = old_ptr
-        indptr[1:] += np.cumsum(np.bincount(v, minlength=nn))
-        return Snapshot(
-            ids=ids, indptr=indptr, indices=indices, cost=out, tcost=tcost, edge=new_edge
+        v, u, rows = v[order], u[order], np.concatenate([add, add])[order]
+        # Place of each added slot among the old ones: in its node's old row (compared by
+        # person id, which orders old and new nodes alike), or where that row would be.
+        pv = ids[v]
+        j = np.searchsorted(self.ids, pv)
+        row_lo = self.indptr[j]
+        has_row = j < n
+        has_row[has_row] = self.ids[j[has_row]] == pv[has_row]
+        row_hi = np.where(has_row, self.indptr[np.minimum(j + 1, n)], row_lo)
+        pu = ids[u]
+        top = int(max(ids[-1] if nn else 0, self.ids[-1] if n else 0)) + 1
+        at = _row_search(self.indices, row_lo, row_hi, pv, pu + top * (pu < pv), top, self.ids)
+        # Row sizes now: the old row's, less its gone slots, plus its added ones.
+        left = np.diff(self.indptr) - np.bincount(drop_rows, minlength=n)
+        indptr = np.zeros(nn + 1, dtype=np.int64)
+        alive = renumber.alive
+        if bool(left[~alive].any()):
+            raise ValueError("people were removed whose pairs were kept")
+        indptr[1:][renumber.to_new[alive]] = left[alive]
+        indptr[1:] += np.bincount(v, minlength=nn)
+        np.cumsum(indptr, out=indptr)
+        # Output slot of each added one: the old slots kept before it, plus the added ones.
+        at_out = at - np.searchsorted(drop, at) + np.arange(at.size)
+        size = int(indptr[-1])
+        reuse = changed is not None and changed.size * _REUSE <= m
+        if not reuse and callable(cost):
+            cost = cost(None)
+        out = _Out(
+            np.empty(size, dtype=self.indices.dtype),
+            np.empty(size, dtype=kept.dtype),
+            np.empty(size, dtype=np.float64),
+            renumber,
+            _RowMap(kept, gone),
+            None if reuse or callable(cost) else cost,
         )
+        runs = _runs(drop, at, 2 * m)
+        if runs[0].size <= _RUNS:  # few changes: copy the stretches between them whole
+            for p, q, t in zip(*(r.tolist() for r in runs), strict=True):
+                out.copy(self, p, q, t)
+        else:
+            self._copy_chunks(out, drop, at_out)
+        costs = cost(rows) if callable(cost) else cost[rows]
+        out.indices[at_out] = u
+        out.edge[at_out] = rows
+        out.cost[at_out] = costs
+        if reuse and changed is not None and changed.size:  # the old pairs costed anew
+            if old is None:
+                raise ValueError("costs changed: give the old pairs to find their slots")
+            x, y = _nodes_of(ids, old[0][changed]), _nodes_of(ids, old[1][changed])
+            moved = np.take(kept, changed)
+            costs = cost(moved) if callable(cost) else cost[moved]
+            for v, u in ((x, y), (y, x)):
+                at = _row_search(out.indices, indptr[v], indptr[v + 1], v, u + nn * (u < v), nn)
+                if int(at.max()) >= size or not np.array_equal(out.edge[at], moved):
+                    raise ValueError("the changed rows given are not kept old pairs")
+                out.cost[at] = costs
+        return Snapshot(
+            ids=ids, indptr=indptr, indices=out.indices, cost=out.cost, tcost=tcost, edge=out.edge
+        )
+
+    def _copy_chunks(self, out: _Out, drop: np.ndarray, at_out: np.ndarray) -> None:
+        """Copy the old slots kept around the added ones (at ``at_out``), a chunk of the
+        output at a time, by masks: for many changes."""
+        # The k-th kept old slot is k plus the gone slots up to it: gone slot i has
+        # drop[i] - i kept ones before it.
+        gap = drop - np.arange(drop.size)
+        size = out.indices.size
+        for c in range(0, size, _CHUNK):
+            e = min(size, c + _CHUNK)
+            i0, i1 = (int(x) for x in np.searchsorted(at_out, [c, e]))
+            k0, k1 = c - i0, e - i1  # ordinals of the old slots kept in this chunk
+            s0, s1 = (int(x) for x in np.array([k0, k1]) + np.searchsorted(gap, [k0, k1], "right"))
+            d0, d1 = (int(x) for x in np.searchsorted(drop, [s0, s1]))
+            if i0 == i1 and d0 == d1:
+                out.copy(self, s0, s1, c)
+                continue
+            src = np.ones(s1 - s0, dtype=bool)
+            src[drop[d0:d1] - s0] = False
+            dst = np.ones(e - c, dtype=bool)
+            dst[at_out[i0:i1] - c] = False
+            indices, edge, cost = out.converted(self, s0, s1)
+            out.indices[c:e][dst] = indices[src]
+            out.edge[c:e][dst] = edge[src]
+            out.cost[c:e][dst] = cost[src]
+
+    def _gone_slots(
+        self, gone: np.ndarray, old: tuple[np.ndarray, np.ndarray] | None, m: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The slots of the old pairs that are gone (rows ``gone``), sorted, and the old
+        node whose row holds each: found by binary search for the other end in both rows."""
+        if gone.size == 0:
+            return gone, gone
+        if old is None or np.size(old[0]) != m or np.size(old[1]) != m:
+            raise ValueError("pairs are gone: give the old pairs to find their slots")
+        x, y = _nodes_of(self.ids, old[0][gone]), _nodes_of(self.ids, old[1][gone])
+        n, ptr = self.n, self.indptr
+        in_x = _row_search(self.indices, ptr[x], ptr[x + 1], x, y + n * (y < x), n)
+        in_y = _row_search(self.indices, ptr[y], ptr[y + 1], y, x + n * (x < y), n)
+        slots, nodes = np.concatenate([in_x, in_y]), np.concatenate([x, y])
+        edge = self._edge()
+        if int(slots.max()) >= edge.size or not np.array_equal(edge[slots], np.tile(gone, 2)):
+            raise ValueError("the old pairs given are not the snapshot's")
+        order = np.argsort(slots)
+        return slots[order], nodes[order]
 
     def _edge(self) -> np.ndarray:
         if self.edge is None:
@@ -276,12 +371,140 @@ _CHUNK = 1 << 20
 """Rows per chunk when scattering edges into the CSR arrays (small reused temporaries)."""
 
 
-def kept_rows(old_a: np.ndarray, old_b: np.ndarray, base: int, new_keys: np.ndarray) -> np.ndarray:
+@dataclass
+class _Out:
+    """The new CSR arrays being filled, and how an old slot's values become new ones."""
+
+    indices: np.ndarray
+    edge: np.ndarray
+    cost: np.ndarray
+    renumber: _Renumber
+    rows_of: _RowMap
+    new_cost: np.ndarray | None
+    """Cost per new pair, or None to keep the old slots' costs."""
+
+    def converted(self, snap: Snapshot, p: int, q: int) -> tuple[np.ndarray, ...]:
+        """Old slots ``p:q``'s new neighbour index, pair row and cost."""
+        assert snap.edge is not None
+        rows = self.rows_of(snap.edge[p:q])
+        cost = snap.cost[p:q] if self.new_cost is None else np.take(self.new_cost, rows)
+        return self.renumber(snap.indices[p:q]), rows, cost
+
+    def copy(self, snap: Snapshot, p: int, q: int, t: int) -> None:
+        """Old slots ``p:q`` (none gone) into new slots from ``t``, a chunk at a time."""
+        for c in range(p, q, _CHUNK):
+            e = min(q, c + _CHUNK)
+            at = slice(t + c - p, t + e - p)
+            self.indices[at], self.edge[at], self.cost[at] = self.converted(snap, c, e)
+
+
+def _runs(drop: np.ndarray, at: np.ndarray, end: int) -> tuple[np.ndarray, ...]:
+    """The stretches ``[p, q)`` of old slots ``0:end`` between gone slots (``drop``) and
+    the places added slots go (before old slot ``at``), and the new slot ``t`` each
+    starts at: the old slots kept before it plus the added ones."""
+    cuts = np.unique(np.concatenate([[0, end], drop, drop + 1, at]))
+    p, q = cuts[:-1], cuts[1:]
+    keep = ~np.isin(p, drop)
+    p, q = p[keep], q[keep]
+    t = p - np.searchsorted(drop, p) + np.searchsorted(at, p, "right")
+    return p, q, t
+
+
+_RUNS = 1 << 12
+"""Most stretches copied one by one; with more, the copy goes by masks a chunk a time."""
+
+
+class _Renumber:
+    """Old node index → new one, for people removed or inserted: ``to_new`` (-1 for the
+    removed; ``alive``). Node order is id order in both, so it is monotone and rows keep
+    their order. Applied to neighbour lists by a compare-and-add per node where the shift
+    changes when they are few (a merge removes one person), else by a table lookup."""
+
+    def __init__(self, old_ids: np.ndarray, ids: np.ndarray) -> None:
+        n, nn = old_ids.size, ids.size
+        self.same = nn >= n and np.array_equal(ids[:n], old_ids)
+        if self.same:
+            self.to_new = np.arange(n)
+            self.alive = np.ones(n, dtype=bool)
+            return
+        to_new = np.searchsorted(ids, old_ids)
+        alive = to_new < nn
+        alive[alive] = ids[to_new[alive]] == old_ids[alive]
+        to_new[~alive] = -1
+        self.to_new, self.alive = to_new, alive
+        live = np.flatnonzero(alive)
+        shift = to_new[live] - live
+        steps = np.flatnonzero(np.diff(shift)) + 1
+        self.first = int(shift[0]) if live.size else 0
+        self.steps = [(int(live[i]), int(shift[i] - shift[i - 1])) for i in steps]
+        self.table = to_new.astype(np.int32) if len(self.steps) > _STEPS else None
+
+    def __call__(self, nb: np.ndarray) -> np.ndarray:
+        """New indices of old neighbours ``nb`` (alive ones; the removed ones' are junk)."""
+        if self.same:
+            return nb
+        if self.table is not None:
+            return np.take(self.table, nb)
+        out = nb + np.asarray(self.first, dtype=nb.dtype)
+        for at, step in self.steps:
+            if step == 1:
+                out += nb >= at
+            elif step == -1:
+                out -= nb >= at
+            else:
+                out += (nb >= at) * np.asarray(step, dtype=nb.dtype)
+        return out
+
+
+_STEPS = 8
+"""Most shift changes applied by compare-and-add (each a pass) before a table lookup."""
+_REUSE = 8
+"""Old costs are copied (and the changed ones searched for) when at most 1/_REUSE of the
+old pairs changed cost; else every slot's cost is looked up."""
+
+
+class _RowMap:
+    """``np.take(kept, rows)`` for many old pair rows at once, faster when few pairs came
+    or went: ``kept`` then runs in long stretches of consecutive rows, so a row in a block
+    of ``2**_BLOCK`` rows in one stretch is its block's offset from a small table that
+    stays in cache, and only rows in the other blocks are looked up in ``kept``."""
+
+    def __init__(self, kept: np.ndarray, gone: np.ndarray) -> None:
+        self.kept = kept
+        m = kept.size
+        starts = np.arange(0, m, 1 << _BLOCK)
+        ends = np.minimum(starts + (1 << _BLOCK), m) - 1
+        first, last = kept[starts].astype(np.int64), kept[ends].astype(np.int64)
+        # New rows increase with the old ones: a block with no gone row whose ends span
+        # its length has no added row in between either.
+        whole = (first >= 0) & (last - first == ends - starts)
+        whole[gone >> _BLOCK] = False  # rows ``gone`` are those with -1
+        self.offset: np.ndarray | None = None
+        if m and whole.mean() >= 0.5:
+            low = np.iinfo(kept.dtype).min  # any row plus it is negative: look it up
+            self.offset = np.where(whole, first - starts, low).astype(kept.dtype)
+
+    def __call__(self, rows: np.ndarray) -> np.ndarray:
+        if self.offset is None:
+            return np.take(self.kept, rows)
+        out = np.take(self.offset, rows >> _BLOCK)
+        out += rows
+        miss = np.flatnonzero(out < 0)
+        out[miss] = np.take(self.kept, rows[miss])
+        return out
+
+
+_BLOCK = 8
+
+
+def kept_rows(
+    old_a: np.ndarray, old_b: np.ndarray, base: int, new_keys: np.ndarray, *, gone: bool = False
+) -> np.ndarray:
     """Row in ``new_keys`` (sorted ``a * base + b``) of each old pair ``(old_a, old_b)``
-    (sorted, distinct), int32 when it fits; ValueError if one is missing (a pair was
-    removed). A chunk at a time, in the stretch of ``new_keys`` the chunk spans: every
-    ``_SAMPLE``-th key is searched, the runs between two that moved by exactly the run's
-    length are filled in (no new pair among them), the rest searched; then all checked."""
+    (sorted, distinct), int32 when it fits. A pair missing from the new ones (removed) is
+    -1 with ``gone``, a ValueError without. A chunk at a time, in the stretch of
+    ``new_keys`` the chunk spans: every ``_SAMPLE``-th key is searched and the keys after it
+    assumed to follow it, then those that don't (a pair added or removed nearby) searched."""
     m = int(np.size(old_a))
     kept = np.empty(m, dtype=_edge_dtype(int(new_keys.size)))
     step = np.arange(_SAMPLE)
@@ -295,24 +518,46 @@ def kept_rows(old_a: np.ndarray, old_b: np.ndarray, base: int, new_keys: np.ndar
         if window.size == part.size:
             pos = np.arange(part.size)
         else:
-            ends = np.append(np.searchsorted(window, part[::_SAMPLE]), window.size)
-            runs = np.minimum(_SAMPLE, part.size - np.arange(0, part.size, _SAMPLE))
-            pos = (np.repeat(ends[:-1], _SAMPLE) + np.tile(step, ends.size - 1))[: part.size]
-            dirty = np.flatnonzero(np.diff(ends) != runs)
-            if dirty.size:
-                at = (dirty[:, None] * _SAMPLE + step).ravel()
-                at = at[at < part.size]
-                pos[at] = np.searchsorted(window, part[at])
-        if not (int(pos.max()) < window.size and np.array_equal(window[pos], part)):
-            raise ValueError("some old pairs are gone from the new ones")
+            ends = np.searchsorted(window, part[::_SAMPLE])
+            pos = (np.repeat(ends, _SAMPLE) + np.tile(step, ends.size))[: part.size]
+        pos = np.minimum(pos, window.size - 1)
+        bad = np.flatnonzero(window[pos] != part) if window.size else np.arange(part.size)
         pos += start
+        if bad.size:  # a pair added or removed nearby: search these
+            at = np.searchsorted(window, part[bad])
+            found = at < window.size
+            found[found] = window[at[found]] == part[bad[found]]
+            if not gone and not bool(found.all()):
+                raise ValueError("some old pairs are gone from the new ones")
+            pos[bad] = np.where(found, at + start, -1)
         kept[c : c + part.size] = pos
-        start = int(pos[-1]) + 1
+        start = stop
     return kept
 
 
 _KEPT_CHUNK = 1 << 16
-_SAMPLE = 16
+
+
+def changed_rows(kept: np.ndarray, old: np.ndarray, new: np.ndarray) -> np.ndarray | None:
+    """The old rows kept (:func:`kept_rows`, not -1) whose value in ``old`` differs from
+    their new row's in ``new``, a chunk at a time; None as soon as they are more than
+    1/``_REUSE`` of the rows (:meth:`Snapshot.with_pairs` would not use them)."""
+    found = [np.empty(0, dtype=np.int64)]
+    if new.size == 0:  # every old pair is gone
+        return found[0]
+    count, limit = 0, kept.size // _REUSE
+    for c in range(0, kept.size, _CHUNK):
+        rows = kept[c : c + _CHUNK]
+        diff = np.take(new, rows) != old[c : c + _CHUNK]
+        diff &= rows >= 0
+        found.append(np.flatnonzero(diff) + c)
+        count += found[-1].size
+        if count > limit:
+            return None
+    return np.concatenate(found)
+
+
+_SAMPLE = 64
 
 
 def _nodes_of(ids: np.ndarray, pids: np.ndarray) -> np.ndarray:
@@ -324,17 +569,24 @@ def _nodes_of(ids: np.ndarray, pids: np.ndarray) -> np.ndarray:
 
 
 def _row_search(
-    indices: np.ndarray, lo: np.ndarray, hi: np.ndarray, v: np.ndarray, rank: np.ndarray, nn: int
+    indices: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    v: np.ndarray,
+    rank: np.ndarray,
+    nn: int,
+    ids: np.ndarray | None = None,
 ) -> np.ndarray:
     """For each query, the first slot in ``indices[lo:hi]`` (node ``v``'s row) whose rank
     (neighbour, plus ``nn`` below ``v``) is not below ``rank``: a binary search, all
-    queries at once."""
+    queries at once. With ``ids``, neighbours (and ``v``, ``rank``, ``nn``) are person ids
+    (``ids[indices]``) instead of node indices."""
     lo, hi = lo.copy(), hi.copy()
     live = np.flatnonzero(lo < hi)
     while live.size:
         low, high = lo[live], hi[live]
         mid = (low + high) >> 1
-        x = indices[mid].astype(np.int64)
+        x = indices[mid].astype(np.int64) if ids is None else ids[indices[mid]]
         x += nn * (x < v[live])
         right = x < rank[live]
         lo[live] = np.where(right, mid + 1, low)

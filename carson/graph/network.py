@@ -31,7 +31,7 @@ import networkx as nx
 import numpy as np
 
 from carson.graph._columns import CONTEXTS, Scored
-from carson.graph._search import Router, Snapshot, kept_rows
+from carson.graph._search import Router, Snapshot, changed_rows, kept_rows
 from carson.graph._tables import (
     FormerView,
     PeopleView,
@@ -379,14 +379,31 @@ def update_snapshot(
     snap: Snapshot, old: Scored, new: Scored, ids: np.ndarray, tcost: np.ndarray, w: GraphWeights
 ) -> Snapshot:
     """``snapshot_of(new, ids, tcost, w)`` (identical arrays) from ``snap``, the snapshot of
-    ``old``, without a rebuild: same pairs → new costs only; pairs and people added → merged
-    in. ValueError (build instead) if a pair is gone, a new id is not above every old one,
-    or ``snap`` has no slot → pair map (``Snapshot.edge``)."""
-    cost = edge_costs(new, w)
-    if ids.size == snap.n and old.base == new.base and np.array_equal(old.keys, new.keys):
-        return snap.recost(cost, tcost)
-    kept = kept_rows(old.a, old.b, new.base, new.keys)
-    return snap.with_pairs(kept, ids, new.a, new.b, cost, tcost)
+    ``old``, without a rebuild: same pairs and people → new costs only; pairs and people
+    added or removed → the old rows updated (``Snapshot.with_pairs``: pairs whose strength
+    is the same keep their cost, and when most do only the others' are computed).
+    ValueError (build instead) if ``snap`` has no slot → pair map (``Snapshot.edge``)."""
+    same_pairs = old.base == new.base and np.array_equal(old.keys, new.keys)
+    if same_pairs and np.array_equal(ids, snap.ids):
+        return snap.recost(edge_costs(new, w), tcost)
+    kept = kept_rows(old.a, old.b, new.base, new.keys, gone=True)
+    changed = changed_rows(kept, old.strength, new.strength)
+
+    def cost(rows: np.ndarray | None) -> np.ndarray:
+        if rows is None:
+            return edge_costs(new, w)
+        part = Scored(
+            a=new.a[rows],
+            b=new.b[rows],
+            strength=new.strength[rows],
+            context=new.context[rows],
+            stale=new.stale[rows],
+            base=new.base,
+            keys=new.keys[rows],
+        )
+        return edge_costs(part, w)
+
+    return snap.with_pairs(kept, ids, new.a, new.b, cost, tcost, (old.a, old.b), changed)
 
 
 def edge_costs(sc: Scored, w: GraphWeights) -> np.ndarray:
