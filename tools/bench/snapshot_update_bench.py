@@ -1,7 +1,7 @@
 """Routing snapshot: rebuild vs update in place, each timed in a fresh process.
 
     flock /tmp/h/bench.lock .venv/bin/python tools/bench/snapshot_update_bench.py \\
-        [--n 1000000] [--runs 3] [--signals /tmp/s4/sig1m.pkl] [--check]
+        [--n 1000000] [--runs 3] [--signals /tmp/s4/sig1m.pkl] [--check] [--cases build,merge]
 
 The pairs are ``routes_bench``'s generated network (``--n`` people, ~10 ties each), or,
 with ``--signals``, store-shaped pairs scored from a pickled ``Signals``
@@ -13,7 +13,13 @@ process whose old snapshot was built beforehand (untimed):
   (→ ``Snapshot.recost``);
 - "add 0.1 %" / "add 1 %": that share of pairs is new, plus every tie of the new people
   (ids above everyone's; a tenth of that share of people: 1,000 at 1 % of 1M):
-  ``network.update_snapshot`` (→ ``kept_rows`` and ``Snapshot.with_pairs``).
+  ``network.update_snapshot`` (→ ``kept_rows`` and ``Snapshot.with_pairs``);
+- "merge": what merging two people the same day leaves: one person (the middle id) gone
+  with their pairs, ~300 other pairs gone and ~300 added (node indices above the gone
+  person shift down), the strengths of the other person's pairs changed, the rest the
+  same: ``network.update_snapshot`` (→ ``kept_rows``, ``changed_rows`` and
+  ``Snapshot.with_pairs``);
+- "merge+day": the same on a later day (every strength changed).
 
 All cases include the pairs' costs (``edge_costs``), as a build does. The runs rotate the
 case order; the table gives the median and the spread, and the median user and system CPU
@@ -40,11 +46,14 @@ from pathlib import Path
 
 import numpy as np
 
-from carson.graph._columns import Scored, score_pairs
+from carson.graph._columns import Scored
+from carson.graph._finish import score_pairs
 from carson.graph.network import keep_people, snapshot_of, update_snapshot
 from carson.graph.weights import GraphWeights
 
-CASES = ["build", "recost", "add 0.1 %", "add 1 %"]
+CASES = ["build", "recost", "add 0.1 %", "add 1 %", "merge", "merge+day"]
+MERGED = 300
+"""Pairs gone and added (each) in the "merge" case, besides the gone person's."""
 SHARE = {"add 0.1 %": 0.001, "add 1 %": 0.01}
 
 
@@ -107,18 +116,38 @@ def child(case: str, path: str, check: bool) -> None:
         print(json.dumps(info))
         return
     if case == "recost":
-        old_ids, keep = ids, np.ones(a.size, dtype=bool)
+        old_ids, old_tcost, keep = ids, tcost, np.ones(a.size, dtype=bool)
         old = scored(a, b, np.clip(strength * 0.97, 0.0, 1.0))
+    elif case.startswith("merge"):
+        rng = np.random.default_rng(13)
+        gone_id, into = ids[ids.size // 2], ids[ids.size // 3]
+        theirs = (a == gone_id) | (b == gone_id)
+        others = np.flatnonzero(~theirs)
+        moved = rng.choice(others, size=2 * MERGED, replace=False)
+        added, dropped = moved[:MERGED], moved[MERGED:]
+        keep = np.ones(a.size, dtype=bool)
+        keep[added] = False  # in the new pairs only
+        old_ids, old_tcost = ids, tcost
+        then = strength * 0.97
+        if case == "merge":  # same day: only the pairs of the one merged into change
+            then = np.where((a == into) | (b == into), then, strength)
+        old = scored(a[keep], b[keep], then[keep])
+        now = ~theirs
+        now[dropped] = False  # in the old pairs only
+        ids, tcost = ids[ids != gone_id], tcost[ids != gone_id]
+        new = scored(a[now], b[now], strength[now])
+        info["gone pairs"] = int(theirs.sum()) + MERGED
+        keep = keep[now]
     else:
         rng = np.random.default_rng(11)
         share = SHARE[case]
         n_new = max(1, int(ids.size * share / 10))
-        old_ids = ids[:-n_new]
+        old_ids, old_tcost = ids[:-n_new], tcost[:-n_new]
         keep = (rng.random(a.size) >= share) & (b <= old_ids[-1])
         old = scored(a[keep], b[keep], strength[keep] * 0.97)
         info["new people"] = n_new
-    info["new pairs"] = int(a.size - keep.sum())
-    prev = snapshot_of(old, old_ids, tcost[: old_ids.size], w)
+    info["new pairs"] = int(keep.size - keep.sum())
+    prev = snapshot_of(old, old_ids, old_tcost, w)
     t0, r0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     snap = update_snapshot(prev, old, new, ids, tcost, w)
     info.update(timed(t0, r0))
@@ -136,12 +165,16 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--signals", default="")
     ap.add_argument("--check", action="store_true")
+    ap.add_argument(
+        "--cases", default=",".join(CASES), help="comma-separated, of: " + ", ".join(CASES)
+    )
     ap.add_argument("--child", default="")
     ap.add_argument("--data", default="")
     args = ap.parse_args()
     if args.child:
         child(args.child, args.data, args.check)
         return
+    cases = [c for c in CASES if c in args.cases.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "pairs.npz"
         t0 = time.perf_counter()
@@ -151,12 +184,12 @@ def main() -> None:
             f"({'--signals ' + args.signals if args.signals else 'generated'}; "
             f"prepared in {time.perf_counter() - t0:.1f} s); load: {os.getloadavg()}"
         )
-        times: dict[str, list[float]] = {c: [] for c in CASES}
-        user: dict[str, list[float]] = {c: [] for c in CASES}
-        sys_: dict[str, list[float]] = {c: [] for c in CASES}
+        times: dict[str, list[float]] = {c: [] for c in cases}
+        user: dict[str, list[float]] = {c: [] for c in cases}
+        sys_: dict[str, list[float]] = {c: [] for c in cases}
         extra: dict[str, dict[str, object]] = {}
         for run in range(args.runs):
-            order = CASES[run % len(CASES) :] + CASES[: run % len(CASES)]
+            order = cases[run % len(cases) :] + cases[: run % len(cases)]
             for case in order:
                 cmd = [sys.executable, __file__, "--child", case, "--data", str(path)]
                 out = subprocess.run(
@@ -172,7 +205,7 @@ def main() -> None:
                 extra[case] = info
             print(f"run {run + 1} done; load: {os.getloadavg()}")
         print(f"{'case':<11} {'median s':>9} {'min-max s':>13} {'user':>6} {'sys':>6}  details")
-        for case in CASES:
+        for case in cases:
             t = times[case]
             print(
                 f"{case:<11} {statistics.median(t):>9.3f} {min(t):>6.3f}-{max(t):<6.3f} "
