@@ -4,7 +4,7 @@ on the new pairs."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import numpy as np
 import pytest
@@ -127,10 +127,10 @@ def built(g: dict, which: str) -> Snapshot:
 @contextmanager
 def small_chunks() -> Iterator[None]:
     """Chunks, samples and blocks of a few rows; renumbering by table lookups; old costs
-    reused however many changed; copies by masks however few the changes."""
-    names = ("_CHUNK", "_KEPT_CHUNK", "_SAMPLE", "_BLOCK", "_STEPS", "_REUSE", "_RUNS")
+    reused however many changed; copies by masks however few the changes; ids searched."""
+    names = ("_CHUNK", "_KEPT_CHUNK", "_SAMPLE", "_BLOCK", "_STEPS", "_REUSE", "_RUNS", "_DENSE")
     saved = [getattr(_search, k) for k in names]
-    for k, v in zip(names, (3, 7, 2, 1, 0, 1, 0), strict=True):
+    for k, v in zip(names, (3, 7, 2, 1, 0, 1, 0, 0), strict=True):
         setattr(_search, k, v)
     try:
         yield
@@ -181,6 +181,10 @@ def check_update(g: dict) -> None:
     got = old.with_pairs(kept, *args)
     with small_chunks():  # the merge and the search work a chunk at a time at scale
         assert np.array_equal(kept_rows(oa, ob, base, pa * base + pb, gone=True), kept)
+        keys = oa * base + ob
+        assert np.array_equal(
+            kept_rows(oa, ob, base, pa * base + pb, gone=True, old_keys=keys), kept
+        )
         found = changed_rows(kept, g["old_cost"], g["new_cost"])
         assert found is not None and found.tolist() == changed
         assert_same(old.with_pairs(kept, *args), want)
@@ -303,8 +307,9 @@ def test_bad_updates_are_refused() -> None:
         snap.with_pairs(gone, ids, pa[1:], pb[1:], np.ones(2), np.zeros(4), old=(pa[:2], pb[1:]))
     kept = kept_rows(pa[:2], pb[:2], 5, pa * 5 + pb)
     assert kept.tolist() == [0, 1]
-    with pytest.raises(ValueError, match="removed whose pairs were kept"):
-        snap.with_pairs(kept, ids[1:], pa[1:], pb[1:], np.ones(2), np.zeros(3))
+    for ranked in (nullcontext(), small_chunks()):  # ids ranked by table, then searched
+        with ranked, pytest.raises(ValueError, match="removed whose pairs were kept"):
+            snap.with_pairs(kept, ids[1:], pa[1:], pb[1:], np.ones(2), np.zeros(3))
     with pytest.raises(ValueError, match="missing from the ids"):
         snap.with_pairs(kept, ids[:3], pa, pb, np.ones(3), np.zeros(3))
 

@@ -115,10 +115,11 @@ class Snapshot:
         it is ``b``. For sorted pairs (by ``(a, b)``, ``a < b``, as ``Scored`` holds them)
         that is the node's neighbours above it ascending, then those below it ascending: a
         layout fixed by the set of pairs, so the snapshot keeps ``edge`` (slot → pair row)
-        and can be re-costed or given more pairs without a rebuild. Each side is grouped by
-        one sort of packed (node, edge) words (none when already sorted, as ``score_pairs``
-        gives ``a``) and scattered into place in chunks, so the only full-size arrays made
-        are the words and the CSR itself.
+        and can be re-costed, or have pairs and people added and removed, without a rebuild
+        (:meth:`recost`, :meth:`with_pairs`). Each side is grouped by one sort of packed
+        (node, edge) words (none when already sorted, as ``score_pairs`` gives ``a``) and
+        scattered into place in chunks, so the only full-size arrays made are the words and
+        the CSR itself.
         """
         n = int(ids.shape[0])
         a, b = np.asarray(a), np.asarray(b)
@@ -427,10 +428,17 @@ class _Renumber:
             self.to_new = np.arange(n)
             self.alive = np.ones(n, dtype=bool)
             return
-        to_new = np.searchsorted(ids, old_ids)
-        alive = to_new < nn
-        alive[alive] = ids[to_new[alive]] == old_ids[alive]
-        to_new[~alive] = -1
+        top = int(max(old_ids[-1] if n else 0, ids[-1] if nn else 0))
+        if top <= _DENSE * (n + nn):  # store row ids, dense: rank through a table of them
+            rank = np.full(top + 1, -1, dtype=np.int64)
+            rank[ids] = np.arange(nn)
+            to_new = rank[old_ids]
+            alive = to_new >= 0
+        else:
+            to_new = np.searchsorted(ids, old_ids)
+            alive = to_new < nn
+            alive[alive] = ids[to_new[alive]] == old_ids[alive]
+            to_new[~alive] = -1
         self.to_new, self.alive = to_new, alive
         live = np.flatnonzero(alive)
         shift = to_new[live] - live
@@ -456,6 +464,8 @@ class _Renumber:
         return out
 
 
+_DENSE = 4
+"""Ids up to this many times the people are ranked through a table, else searched."""
 _STEPS = 8
 """Most shift changes applied by compare-and-add (each a pass) before a table lookup."""
 _REUSE = 8
@@ -498,21 +508,32 @@ _BLOCK = 8
 
 
 def kept_rows(
-    old_a: np.ndarray, old_b: np.ndarray, base: int, new_keys: np.ndarray, *, gone: bool = False
+    old_a: np.ndarray,
+    old_b: np.ndarray,
+    base: int,
+    new_keys: np.ndarray,
+    *,
+    gone: bool = False,
+    old_keys: np.ndarray | None = None,
 ) -> np.ndarray:
     """Row in ``new_keys`` (sorted ``a * base + b``) of each old pair ``(old_a, old_b)``
     (sorted, distinct), int32 when it fits. A pair missing from the new ones (removed) is
-    -1 with ``gone``, a ValueError without. A chunk at a time, in the stretch of
-    ``new_keys`` the chunk spans: every ``_SAMPLE``-th key is searched and the keys after it
-    assumed to follow it, then those that don't (a pair added or removed nearby) searched."""
+    -1 with ``gone``, a ValueError without. ``old_keys``: the old pairs' keys on the same
+    ``base``, when at hand (else made from ``old_a``, ``old_b``). A chunk at a time, in the
+    stretch of ``new_keys`` the chunk spans: every ``_SAMPLE``-th key is searched and the
+    keys after it assumed to follow it, then those that don't (a pair added or removed
+    nearby) searched."""
     m = int(np.size(old_a))
     kept = np.empty(m, dtype=_edge_dtype(int(new_keys.size)))
     step = np.arange(_SAMPLE)
     start = 0
     for c in range(0, m, _KEPT_CHUNK):
-        part = old_a[c : c + _KEPT_CHUNK].astype(np.int64)
-        part *= base
-        part += old_b[c : c + _KEPT_CHUNK]
+        if old_keys is not None:
+            part = old_keys[c : c + _KEPT_CHUNK]
+        else:
+            part = old_a[c : c + _KEPT_CHUNK].astype(np.int64)
+            part *= base
+            part += old_b[c : c + _KEPT_CHUNK]
         stop = int(np.searchsorted(new_keys, part[-1], side="right"))
         window = new_keys[start:stop]
         if window.size == part.size:

@@ -386,7 +386,8 @@ def update_snapshot(
     same_pairs = old.base == new.base and np.array_equal(old.keys, new.keys)
     if same_pairs and np.array_equal(ids, snap.ids):
         return snap.recost(edge_costs(new, w), tcost)
-    kept = kept_rows(old.a, old.b, new.base, new.keys, gone=True)
+    keys = old.keys if old.base == new.base else None
+    kept = kept_rows(old.a, old.b, new.base, new.keys, gone=True, old_keys=keys)
     changed = changed_rows(kept, old.strength, new.strength)
 
     def cost(rows: np.ndarray | None) -> np.ndarray:
