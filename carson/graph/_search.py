@@ -537,13 +537,16 @@ def kept_rows(
         stop = int(np.searchsorted(new_keys, part[-1], side="right"))
         window = new_keys[start:stop]
         if window.size == part.size:
-            pos = np.arange(part.size)
+            pos = np.arange(start, start + part.size)
+        else:  # a place past the window holds a bigger key: it is searched below
+            ends = np.searchsorted(window, part[::_SAMPLE]) + start
+            pos = (ends[:, None] + step).ravel()[: part.size]
+            if int(ends[-1]) + _SAMPLE > new_keys.size:  # places past the last key
+                np.minimum(pos, new_keys.size - 1, out=pos)
+        if pos.size and new_keys.size:
+            bad = np.flatnonzero(np.take(new_keys, pos) != part)
         else:
-            ends = np.searchsorted(window, part[::_SAMPLE])
-            pos = (np.repeat(ends, _SAMPLE) + np.tile(step, ends.size))[: part.size]
-        pos = np.minimum(pos, window.size - 1)
-        bad = np.flatnonzero(window[pos] != part) if window.size else np.arange(part.size)
-        pos += start
+            bad = np.arange(part.size)
         if bad.size:  # a pair added or removed nearby: search these
             at = np.searchsorted(window, part[bad])
             found = at < window.size
