@@ -581,7 +581,7 @@ def changed_rows(kept: np.ndarray, old: np.ndarray, new: np.ndarray) -> np.ndarr
     return np.concatenate(found)
 
 
-_SAMPLE = 64
+_SAMPLE = 16
 
 
 def _nodes_of(ids: np.ndarray, pids: np.ndarray) -> np.ndarray:
