@@ -285,9 +285,8 @@ class Snapshot:
             _RowMap(kept, gone),
             None if reuse or callable(cost) else cost,
         )
-        runs = _runs(drop, at, 2 * m)
-        if runs[0].size <= _RUNS:  # few changes: copy the stretches between them whole
-            for p, q, t in zip(*(r.tolist() for r in runs), strict=True):
+        if 2 * drop.size + at.size <= _RUNS:  # few changes: copy the stretches between whole
+            for p, q, t in zip(*(r.tolist() for r in _runs(drop, at, 2 * m)), strict=True):
                 out.copy(self, p, q, t)
         else:
             self._copy_chunks(out, drop, at_out)
@@ -326,14 +325,16 @@ class Snapshot:
             if i0 == i1 and d0 == d1:
                 out.copy(self, s0, s1, c)
                 continue
-            src = np.ones(s1 - s0, dtype=bool)
-            src[drop[d0:d1] - s0] = False
             dst = np.ones(e - c, dtype=bool)
             dst[at_out[i0:i1] - c] = False
             indices, edge, cost = out.converted(self, s0, s1)
-            out.indices[c:e][dst] = indices[src]
-            out.edge[c:e][dst] = edge[src]
-            out.cost[c:e][dst] = cost[src]
+            if d0 < d1:  # leave the gone slots out
+                src = np.ones(s1 - s0, dtype=bool)
+                src[drop[d0:d1] - s0] = False
+                indices, edge, cost = indices[src], edge[src], cost[src]
+            out.indices[c:e][dst] = indices
+            out.edge[c:e][dst] = edge
+            out.cost[c:e][dst] = cost
 
     def _gone_slots(
         self, gone: np.ndarray, old: tuple[np.ndarray, np.ndarray] | None, m: int
@@ -403,7 +404,9 @@ def _runs(drop: np.ndarray, at: np.ndarray, end: int) -> tuple[np.ndarray, ...]:
     """The stretches ``[p, q)`` of old slots ``0:end`` between gone slots (``drop``) and
     the places added slots go (before old slot ``at``), and the new slot ``t`` each
     starts at: the old slots kept before it plus the added ones."""
-    cuts = np.unique(np.concatenate([[0, end], drop, drop + 1, at]))
+    cuts = np.concatenate([[0, end], drop, drop + 1, at])
+    cuts.sort()
+    cuts = cuts[np.flatnonzero(np.diff(cuts, prepend=-1))]
     p, q = cuts[:-1], cuts[1:]
     keep = ~np.isin(p, drop)
     p, q = p[keep], q[keep]
@@ -412,7 +415,8 @@ def _runs(drop: np.ndarray, at: np.ndarray, end: int) -> tuple[np.ndarray, ...]:
 
 
 _RUNS = 1 << 12
-"""Most stretches copied one by one; with more, the copy goes by masks a chunk a time."""
+"""Most changes (gone slots count twice) whose stretches are copied one by one; with more,
+the copy goes by masks a chunk a time."""
 
 
 class _Renumber:
