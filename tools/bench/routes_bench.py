@@ -367,7 +367,8 @@ def _append(store: object, count: int) -> None:
             "employments",
             [(p, int(rng.choice(orgs)), "Analyst", "2024-01-01", None, 1, "bench") for p in new],
         )
-        pairs = {(min(p, int(q)), max(p, int(q))) for p in new for q in rng.integers(1, top, 10)}
+        alive = np.array([r[0] for r in db.execute("SELECT id FROM people WHERE id <= ?", (top,))])
+        pairs = {(min(p, int(q)), max(p, int(q))) for p in new for q in rng.choice(alive, 10)}
         store.bulk_insert(
             "ties",
             [
