@@ -6,7 +6,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carson.graph._search import Router, Snapshot
+from carson.graph._search import Router
+from carson.graph._snapshot import Snapshot
 
 
 @st.composite

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carson.graph import _search
+from carson.graph import _snapshot
 from carson.graph._columns import Scored
-from carson.graph._search import Router, Snapshot, changed_rows, kept_rows
+from carson.graph._search import Router
+from carson.graph._snapshot import Snapshot, changed_rows, kept_rows
 from carson.graph.network import snapshot_of, update_snapshot
 from carson.graph.weights import GraphWeights
 
@@ -129,14 +130,14 @@ def small_chunks() -> Iterator[None]:
     """Chunks, samples and blocks of a few rows; renumbering by table lookups; old costs
     reused however many changed; copies by masks however few the changes; ids searched."""
     names = ("_CHUNK", "_KEPT_CHUNK", "_SAMPLE", "_BLOCK", "_STEPS", "_REUSE", "_RUNS", "_DENSE")
-    saved = [getattr(_search, k) for k in names]
+    saved = [getattr(_snapshot, k) for k in names]
     for k, v in zip(names, (3, 7, 2, 1, 0, 1, 0, 0), strict=True):
-        setattr(_search, k, v)
+        setattr(_snapshot, k, v)
     try:
         yield
     finally:
         for k, v in zip(names, saved, strict=True):
-            setattr(_search, k, v)
+            setattr(_snapshot, k, v)
 
 
 def assert_same(got: Snapshot, want: Snapshot) -> None:
@@ -174,7 +175,7 @@ def check_update(g: dict) -> None:
     index = {p: i for i, p in enumerate(g["new"])}
     assert kept.tolist() == [index.get(p, -1) for p in g["old"]]
     changed = [i for i, r in enumerate(kept) if r >= 0 and g["old_cost"][i] != g["new_cost"][r]]
-    few = len(changed) * _search._REUSE <= len(kept)
+    few = len(changed) * _snapshot._REUSE <= len(kept)
     found = changed_rows(kept, g["old_cost"], g["new_cost"])
     assert (found.tolist() if found is not None else None) == (changed if few else None)
     args = (ids[g["new_at"]], pa, pb, g["new_cost"], g["new_tcost"], (oa, ob))
@@ -265,14 +266,14 @@ def test_row_map_equals_looking_up_every_row(steps: list[int], block: int) -> No
         kept.append(-1 if added < 0 else row + added)
         row += max(added, 0) + (added >= 0)
     arr = np.array(kept, dtype=np.int32)
-    saved = _search._BLOCK
-    _search._BLOCK = block
+    saved = _snapshot._BLOCK
+    _snapshot._BLOCK = block
     try:
-        rows_of = _search._RowMap(arr, np.flatnonzero(arr < 0))
+        rows_of = _snapshot._RowMap(arr, np.flatnonzero(arr < 0))
         rows = np.arange(arr.size, dtype=np.int32)[::-1]
         assert rows_of(rows).tolist() == arr[rows].tolist()
     finally:
-        _search._BLOCK = saved
+        _snapshot._BLOCK = saved
 
 
 def test_rows_list_higher_neighbours_then_lower_ones_ascending() -> None:

@@ -46,6 +46,7 @@ _SOURCES = (
     "_stats.py",
     "_finish.py",
     "_search.py",
+    "_snapshot.py",
     "_tables.py",
     "network.py",
     "_grow.py",

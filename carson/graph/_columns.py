@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from carson.graph._search import sort_pairs
+from carson.graph._snapshot import sort_pairs
 from carson.models import TieContext
 
 if TYPE_CHECKING:

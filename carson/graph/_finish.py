@@ -28,7 +28,7 @@ from carson.graph._columns import (
     _unique,
     unix_seconds,
 )
-from carson.graph._search import sort_order
+from carson.graph._snapshot import sort_order
 from carson.graph._stats import PairStats, _stats_weights, pair_stats
 from carson.graph.weights import GraphWeights
 from carson.models import TieContext

@@ -21,7 +21,7 @@ import numpy as np
 from carson.graph import _cache
 from carson.graph._columns import CONTEXTS, Scored, Signals
 from carson.graph._finish import finish
-from carson.graph._search import Snapshot
+from carson.graph._snapshot import Snapshot
 from carson.graph._stats import PairStats, pair_stats
 from carson.graph._tables import JobColumns, Strings, Tables, concat_people, read_people
 from carson.graph.network import (
@@ -162,8 +162,8 @@ def grow(
       and everyone on an interaction that gained a participant) are dropped and summed
       again from all their rows, read by index.
     - People whose own row or jobs were edited are read again, by index.
-    - The snapshot is updated in place (``update_snapshot``), or packed anew where it
-      can't be.
+    - The snapshot is updated rather than packed again (``update_snapshot``: pairs and
+      people added or removed; pairs whose strength did not change keep their cost).
 
     What did not change is passed on as the very arrays loaded, so the new entry links
     their files instead of writing them again (``_cache.save``)."""
@@ -192,7 +192,7 @@ def grow(
     tcost = old_snap.tcost if tables is old_tables else target_costs(tables, w)
     try:
         snap = update_snapshot(old_snap, old_scored, scored, ids, tcost, w)
-    except ValueError:
+    except ValueError:  # an entry from before slots kept their pair (no ``snap.edge``)
         snap = snapshot_of(scored, ids, tcost, w)
     return Built(assemble(owner, snap, scored, tables, now, w), stats, jobs)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from carson.graph._search import sort_order
+from carson.graph._snapshot import sort_order
 from carson.store import Store, graph_feed
 
 _NO_DAY = np.iinfo(np.int32).min

@@ -31,7 +31,8 @@ import networkx as nx
 import numpy as np
 
 from carson.graph._columns import CONTEXTS, Scored
-from carson.graph._search import Router, Snapshot, changed_rows, kept_rows
+from carson.graph._search import Router
+from carson.graph._snapshot import Snapshot, changed_rows, kept_rows
 from carson.graph._tables import (
     FormerView,
     PeopleView,

@@ -56,7 +56,8 @@ import numpy as np
 
 from carson.graph._columns import CONTEXTS, CTX_CODE, Signals
 from carson.graph._finish import score_pairs
-from carson.graph._search import Router, Snapshot
+from carson.graph._search import Router
+from carson.graph._snapshot import Snapshot
 from carson.graph.network import keep_people, snapshot_of
 from carson.graph.weights import GraphWeights
 
