@@ -206,8 +206,13 @@ def _jobs(store: Store, ch: _Changes, jobs: JobColumns) -> JobColumns:
         jobs = jobs.take(~_has(jobs.person, ch.again)).concat(theirs.take(theirs.id <= cut))
     if ch.again.size or ch.added("employments"):
         jobs = jobs.concat(JobColumns.read(store, since=cut))
-        jobs = jobs.take(np.argsort(jobs.id, kind="stable"))  # job order is id order
+        if not _increasing(jobs.id):  # job order is id order
+            jobs = jobs.take(np.argsort(jobs.id, kind="stable"))
     return jobs
+
+
+def _increasing(x: np.ndarray) -> bool:
+    return x.size < 2 or bool((x[1:] > x[:-1]).all())
 
 
 _People = tuple[np.ndarray, np.ndarray, Strings]
@@ -226,8 +231,9 @@ def _people(store: Store, ch: _Changes, people: _People) -> _People:
         )
     if ch.again.size or ch.added("people"):
         people = concat_people(people, read_people(store, since=cut))
-        order = np.argsort(people[0], kind="stable")
-        people = (people[0][order], people[1][order], people[2].take(order))
+        if not _increasing(people[0]):  # people read again go back in their place
+            order = np.argsort(people[0], kind="stable")
+            people = (people[0][order], people[1][order], people[2].take(order))
     return people
 
 
