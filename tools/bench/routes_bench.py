@@ -55,9 +55,14 @@ import networkx as nx
 import numpy as np
 
 from carson.graph._columns import CONTEXTS, CTX_CODE, Signals
-from carson.graph._finish import score_pairs
 from carson.graph._search import Router
-from carson.graph._snapshot import Snapshot
+
+try:
+    from carson.graph._finish import score_pairs
+    from carson.graph._snapshot import Snapshot
+except ImportError:  # an older Carson as --store-baseline: only its build_network runs
+    from carson.graph._columns import score_pairs  # type: ignore[attr-defined,no-redef]
+    from carson.graph._search import Snapshot  # type: ignore[attr-defined,no-redef]
 from carson.graph.network import keep_people, snapshot_of
 from carson.graph.weights import GraphWeights
 
