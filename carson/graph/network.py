@@ -1,15 +1,13 @@
 """The relationship graph: a networkx model for the rest of Carson, a CSR snapshot for routing.
 
-``load_network(store)`` builds both once per process, and again after the store's write
-marker changes (every committed write of rows the graph reads changes it); it saves the
-columns it built under ``<home>/cache/graph/`` and the next process loads them in a
-fraction of the build's time (``_cache``). People, jobs and titles are columns too
-(``_tables``), read through mapping views. The build reads integer columns
-(``carson.store.graph_feed``: no pydantic models, no evidence), scores every pair at once
-with numpy (``_finish.score_pairs``) and packs the CSR snapshot; the networkx view
+:class:`Network` is one store state's graph: the CSR snapshot routing runs over
+(``_snapshot``), every scored pair as columns, and people, jobs and titles as columns too
+(``_tables``), read through mapping views. It is built or grown by ``_grow`` and loaded
+(from memory, the on-disk cache, or a build) by ``_load.load_network``. The networkx view
 (``Network.graph``) is made on first use, and a tie's evidence (``Network.tie(a, b)``) is
 worked out on demand by :class:`StrengthModel` from that pair's rows, read by index, and
-cached.
+cached. This module also assembles a network from its columns (:func:`assemble`) and packs
+or updates the snapshot (:func:`snapshot_of`, :func:`update_snapshot`).
 Nodes are person ids with ``name``, ``title``, ``company``, ``org_id``, ``is_me``,
 ``is_team``; edges carry ``strength``, ``context``, ``stale``, ``p`` (hop probability) and
 ``cost`` (``-log p``).
