@@ -12,9 +12,8 @@ last rounded place of a strength (a grown sum is rescaled, not summed anew).
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import numpy as np
 
@@ -273,26 +272,14 @@ def _has(values: np.ndarray, among: np.ndarray) -> np.ndarray:
 
 
 def _pairs_with(stats: PairStats, people: np.ndarray, *, keep: bool) -> PairStats:
-    """The pairs with one of ``people`` at either end (``keep``), or all the others. Side
-    lists (``<name>_pair`` naming a row, with ``<name>_*`` columns beside it) follow their
-    rows."""
+    """The pairs with one of ``people`` at either end (``keep``), or all the others."""
     top = int(max(stats.b.max(initial=0), people.max(initial=0))) + 1
     hit = np.zeros(top, dtype=bool)
     hit[people] = True
     mask = hit[stats.a] | hit[stats.b]
     if not keep:
         np.logical_not(mask, out=mask)
-    new_row = np.cumsum(mask) - 1
-    names = [f.name for f in fields(stats)]
-    changes: dict[str, Any] = {c: getattr(stats, c)[mask] for c in PairStats._PAIR_COLS}
-    for side in (n[: -len("_pair")] for n in names if n.endswith("_pair")):
-        rows = getattr(stats, f"{side}_pair")
-        ok = mask[rows]
-        for n in names:
-            if n.startswith(f"{side}_"):
-                changes[n] = getattr(stats, n)[ok]
-        changes[f"{side}_pair"] = new_row[rows[ok]]
-    return replace(stats, **changes)
+    return stats.take(mask)
 
 
 _NO_TIES = (np.empty(0, dtype=np.int64),) * 3

@@ -187,17 +187,31 @@ class PairStats:
         s.check()
         return s
 
+    def _sides(self) -> tuple[tuple[tuple[str, ...], np.ndarray], ...]:
+        """Each side list's columns (the first names a pair row) and that row column."""
+        return (
+            (self._MULTI_COLS, self.multi_pair),
+            (self._CO_COLS, self.co_pair),
+            (self._FUT_COLS, self.fut_pair),
+        )
+
+    def take(self, mask: np.ndarray) -> PairStats:
+        """Only the pairs where ``mask`` is true; side-list rows follow their pairs."""
+        new_row = np.cumsum(mask) - 1
+        changes: dict[str, Any] = {c: getattr(self, c)[mask] for c in self._PAIR_COLS}
+        for cols, rows in self._sides():
+            ok = mask[rows]
+            changes.update({c: getattr(self, c)[ok] for c in cols[1:]})
+            changes[cols[0]] = new_row[rows[ok]]
+        return replace(self, **changes)
+
     def check(self) -> None:
         """Raise ValueError unless the columns fit together (a damaged cache must not be
         used)."""
         n = self.n
         if any(getattr(self, c).shape != (n,) for c in self._PAIR_COLS):
             raise ValueError("pair statistics columns differ in length")
-        for cols, rows in (
-            (self._MULTI_COLS, self.multi_pair),
-            (self._CO_COLS, self.co_pair),
-            (self._FUT_COLS, self.fut_pair),
-        ):
+        for cols, rows in self._sides():
             m = rows.size
             if any(getattr(self, c).shape != (m,) for c in cols):
                 raise ValueError("pair statistics side-list columns differ in length")
