@@ -128,6 +128,18 @@ class Scored:
     """``key = a * base + b``; ``keys`` are sorted."""
     keys: np.ndarray
 
+    def take(self, rows: np.ndarray) -> Scored:
+        """The pairs at ``rows`` (indices or a mask), in that order."""
+        return Scored(
+            a=self.a[rows],
+            b=self.b[rows],
+            strength=self.strength[rows],
+            context=self.context[rows],
+            stale=self.stale[rows],
+            base=self.base,
+            keys=self.keys[rows],
+        )
+
     def find(self, a: int, b: int) -> int:
         """Row of the pair, or -1."""
         lo, hi = (a, b) if a < b else (b, a)

@@ -353,17 +353,7 @@ def keep_people(sc: Scored, ids: np.ndarray) -> Scored:
     known = np.zeros(int(max(ids.max(initial=0), sc.a.max(), sc.b.max())) + 1, dtype=bool)
     known[ids] = True
     ok = known[sc.a] & known[sc.b]
-    if ok.all():
-        return sc
-    return Scored(
-        a=sc.a[ok],
-        b=sc.b[ok],
-        strength=sc.strength[ok],
-        context=sc.context[ok],
-        stale=sc.stale[ok],
-        base=sc.base,
-        keys=sc.keys[ok],
-    )
+    return sc if ok.all() else sc.take(ok)
 
 
 def snapshot_of(sc: Scored, ids: np.ndarray, tcost: np.ndarray, w: GraphWeights) -> Snapshot:
@@ -390,18 +380,7 @@ def update_snapshot(
     changed = changed_rows(kept, old.strength, new.strength)
 
     def cost(rows: np.ndarray | None) -> np.ndarray:
-        if rows is None:
-            return edge_costs(new, w)
-        part = Scored(
-            a=new.a[rows],
-            b=new.b[rows],
-            strength=new.strength[rows],
-            context=new.context[rows],
-            stale=new.stale[rows],
-            base=new.base,
-            keys=new.keys[rows],
-        )
-        return edge_costs(part, w)
+        return edge_costs(new if rows is None else new.take(rows), w)
 
     return snap.with_pairs(kept, ids, new.a, new.b, cost, tcost, (old.a, old.b), changed)
 
