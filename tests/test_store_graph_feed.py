@@ -232,7 +232,7 @@ def test_a_nul_in_a_name_or_title_falls_back_to_rows(store: Store) -> None:
     assert net.staff[o] == [b, a]
 
 
-@pytest.mark.parametrize("odd_position", [70_000, -3])
+@pytest.mark.parametrize("odd_position", [70_000, -3, -1])
 def test_participants_outside_the_packed_range_are_read_exactly(
     store: Store, odd_position: int
 ) -> None:
@@ -368,3 +368,65 @@ def test_reads_since_a_mark_return_only_the_rows_added_after_it(demo_store: Stor
             (old_iid, x),
         )
     assert graph_feed.joined_old(demo_store, since_it).tolist() == sorted([*on_it, x])
+
+
+def test_a_twin_reads_the_same_columns_in_halves(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tables read in halves on a reader and its twin (small chunks, so each half is
+    several) give the very columns one connection reads, in the same order."""
+    from carson.graph._load import _reading
+    from carson.graph._tables import JobColumns
+
+    alone = (
+        graph_feed.tie_columns(demo_store, CONTEXTS),
+        _as_rows(graph_feed.interaction_columns(demo_store)),
+        graph_feed.people_columns(demo_store),
+        graph_feed.job_columns(demo_store),
+    )
+    monkeypatch.setattr(graph_feed, "_SPLIT", 16)
+    monkeypatch.setattr(graph_feed, "_CHUNK", 97)
+    halves: list[tuple[str, int]] = []
+    real = graph_feed._read_chunks
+
+    def spy(db, table, *args, **kwargs):  # type: ignore[no-untyped-def]
+        out = real(db, table, *args, **kwargs)
+        if kwargs.get("twin") is not None or (len(args) > 5 and args[5] is not None):
+            halves.append((table, len(out)))
+        return out
+
+    monkeypatch.setattr(graph_feed, "_read_chunks", spy)
+    with _reading(demo_store) as rd, graph_feed.twin_of(rd) as twin:
+        assert twin is not None and twin.db is not rd.db
+        both = (
+            graph_feed.tie_columns(rd, CONTEXTS, twin=twin),
+            _as_rows(graph_feed.interaction_columns(rd, twin=twin)),
+            graph_feed.people_columns(rd, twin=twin),
+            graph_feed.job_columns(rd, twin=twin),
+        )
+        assert JobColumns.read(twin).person.tolist() == both[3].person.tolist()
+    assert {t for t, n in halves if n > 2} >= {"ties", "interactions", "interaction_people"}
+    for x, y in zip(alone[0], both[0], strict=True):
+        assert x.tolist() == y.tolist()
+    assert alone[1] == both[1]
+    assert alone[2].id.tolist() == both[2].id.tolist()
+    assert alone[2].name_buf.tobytes() == both[2].name_buf.tobytes()
+    assert alone[3].id.tolist() == both[3].id.tolist() and alone[3].title == both[3].title
+
+
+def test_no_twin_outside_a_read_transaction_or_after_a_write(demo_store: Store) -> None:
+    """A twin must see exactly the reader's rows: none for a connection that is not in a
+    read transaction, nor when a write was committed after the reader's snapshot."""
+    from carson.graph._load import _reading
+    from carson.models import Person
+
+    with graph_feed.twin_of(demo_store) as twin:
+        assert twin is None
+    with _reading(demo_store) as rd:
+        graph_feed.signature(rd)  # the snapshot starts at the first read
+        with demo_store.write():
+            demo_store.add_person(Person(name="Written Meanwhile"))
+        with graph_feed.twin_of(rd) as twin:
+            assert twin is None
+    with _reading(demo_store) as rd, graph_feed.twin_of(rd) as twin:
+        assert twin is not None

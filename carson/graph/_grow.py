@@ -11,7 +11,6 @@ last rounded place of a strength (a grown sum is rescaled, not summed anew).
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -47,47 +46,26 @@ class Built:
 
 
 def build(
-    store: Store,
-    now: datetime,
-    w: GraphWeights,
-    *,
-    owner: Store,
-    marks: dict[str, int] | None = None,
+    store: Store, now: datetime, w: GraphWeights, *, owner: Store, twin: Store | None = None
 ) -> Built:
     """The network from everything in ``store`` (``owner``: the store it answers for).
 
-    With ``marks`` (``graph_feed.high_water`` of ``store``, which is then a reader that
-    sees one committed state), the ties are read on a second connection in a thread while
-    this one reads the interactions: SQLite works without the GIL, so the two biggest reads
-    overlap on two cores. That connection reads only ties up to the mark; a tie edited
-    between the two reads' starts is in the edit log past ``store``'s, so the next build
-    sums its pairs again."""
-    ties: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    reader = None
-    if marks is not None:
-
-        def read_ties() -> None:
-            with Store(owner.home, create=False) as other:
-                ties.append(graph_feed.tie_columns(other, CONTEXTS, upto=marks["ties"]))
-
-        reader = threading.Thread(target=read_ties, name="carson-graph-ties")
-        reader.start()
-    try:
-        interactions = graph_feed.interaction_columns(store)
+    With ``twin`` (``graph_feed.twin_of`` a reader in a read transaction), the big tables
+    are read in halves on both connections at once (SQLite works without the GIL, so two
+    cores share the reads), and the jobs on the twin while ``store`` reads the people."""
+    ties = graph_feed.tie_columns(store, CONTEXTS, twin=twin)
+    interactions = graph_feed.interaction_columns(store, twin=twin)
+    if twin is None:
         jobs = JobColumns.read(store)
-        tables = Tables.build(*read_people(store), jobs)
-        notes = graph_feed.note_people(store)
-    finally:
-        if reader is not None:
-            reader.join()
-    sig = Signals.from_feed(
-        ties[0] if ties else graph_feed.tie_columns(store, CONTEXTS),
-        interactions,
-        jobs,
-        notes,
-    )
-    ties.clear()
-    del interactions
+        people, notes = read_people(store), graph_feed.note_people(store)
+    else:
+        jobs, (people, notes) = graph_feed.together(
+            lambda: JobColumns.read(twin),
+            lambda: (read_people(store), graph_feed.note_people(store)),
+        )
+    tables = Tables.build(*people, jobs)
+    sig = Signals.from_feed(ties, interactions, jobs, notes)
+    del ties, interactions, people
     stats = pair_stats(sig, w, now)
     ids = tables.ids
     scored = keep_people(finish(stats, sig, w, now), ids)

@@ -28,9 +28,16 @@ def build_network(
     store: Store, *, now: datetime | None = None, weights: GraphWeights | None = None
 ) -> Network:
     """Read the store once (integer columns, no models, no evidence) and build strengths and
-    the routing snapshot. Evidence is read per pair when :meth:`Network.tie` asks."""
+    the routing snapshot. Evidence is read per pair when :meth:`Network.tie` asks.
+
+    Inside a write transaction the store's own connection reads (it alone sees the rows
+    written so far); otherwise a reader and its twin do (see :func:`_reading`)."""
     w = weights or GraphWeights()
-    return build(store, resolve_now(store, now), w, owner=store).net
+    now = resolve_now(store, now)
+    if store.db.in_transaction:
+        return build(store, now, w, owner=store).net
+    with _reading(store) as rd, graph_feed.twin_of(rd) as twin:
+        return build(rd, now, w, owner=store, twin=twin).net
 
 
 def _disk_key(sig: tuple[int, int], now: datetime, w: GraphWeights) -> dict[str, object]:
@@ -116,14 +123,14 @@ def _reading(store: Store) -> Iterator[Store]:
 def _rebuild(store: Store, now: datetime, w: GraphWeights) -> tuple[Network, tuple[int, int]]:
     """Build (from the newest entry that fits plus what was added since, else from the
     whole store), save the entry, and return it with the store state it was built at."""
-    with _reading(store) as rd:
+    with _reading(store) as rd, graph_feed.twin_of(rd) as twin:
         sig = graph_feed.signature(rd)
         marks = graph_feed.high_water(rd)
         state: dict[str, Any] = {"marks": marks, "rows": graph_feed.rows_at(rd, marks)}
         prev = _cache.newest(store.home, _lineage(sig, w))
         built = None if prev is None else grow(rd, prev, now, w, owner=store)
         if built is None:
-            built = build(rd, now, w, owner=store, marks=marks)
+            built = build(rd, now, w, owner=store, twin=twin)
         else:
             built.net.grown = True
     state["ref"] = built.stats.ref.isoformat()

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -30,20 +32,49 @@ if TYPE_CHECKING:
 _CHUNK = 1 << 20
 """Rows per ``group_concat`` chunk (a few MB of text per column)."""
 
+_SPLIT = 1 << 16
+"""Rowids from which a table read is split between two connections (see :func:`twin_of`)."""
+
+T = TypeVar("T")
+U = TypeVar("U")
+
 
 def _seconds(expr: str) -> str:
-    """SQL for the Unix seconds of an ISO date-time column, wall clock, 0 when unreadable."""
+    """SQL for the Unix seconds of an ISO date-time column, wall clock, 0 when unreadable.
+
+    Only the first 19 characters count (no fraction, no UTC offset); a value of exactly 19
+    goes in whole, since ``substr`` costs more than the date arithmetic itself."""
     if sqlite3.sqlite_version_info >= (3, 38, 0):
-        return f"ifnull(unixepoch(substr({expr}, 1, 19)), 0)"
-    return f"ifnull(CAST(strftime('%s', substr({expr}, 1, 19)) AS INTEGER), 0)"
+        whole, cut = f"unixepoch({expr})", f"unixepoch(substr({expr}, 1, 19))"
+    else:
+        whole = f"CAST(strftime('%s', {expr}) AS INTEGER)"
+        cut = f"CAST(strftime('%s', substr({expr}, 1, 19)) AS INTEGER)"
+    return f"ifnull(CASE WHEN length({expr}) = 19 THEN {whole} ELSE {cut} END, 0)"
 
 
-def _code(expr: str, values: Sequence[str], default: int) -> tuple[str, list[str]]:
-    """SQL mapping a text column to the index of its value in ``values`` (else ``default``)."""
+def _code(
+    expr: str,
+    values: Sequence[str],
+    default: int,
+    db: sqlite3.Connection | None = None,
+    table: str = "",
+) -> tuple[str, list[str]]:
+    """SQL mapping a text column to the index of its value in ``values`` (else ``default``).
+
+    With ``db`` and ``table`` (``expr`` then being a column of it), the values come in the
+    order of their counts among the table's first rows: a row's value is compared until
+    one matches, so the common ones first make the CASE several times cheaper."""
     if not values:
         return str(default), []
-    whens = " ".join(f"WHEN ? THEN {i}" for i in range(len(values)))
-    return f"CASE {expr} {whens} ELSE {default} END", list(values)
+    order = list(range(len(values)))
+    if db is not None:
+        cur = db.cursor()
+        cur.row_factory = None
+        sample = f"SELECT {expr}, count(*) FROM (SELECT {expr} FROM {table} LIMIT 20000) GROUP BY 1"
+        seen = dict(cur.execute(sample).fetchall())
+        order.sort(key=lambda i: -int(seen.get(values[i], 0)))
+    whens = " ".join(f"WHEN ? THEN {i}" for i in order)
+    return f"CASE {expr} {whens} ELSE {default} END", [values[i] for i in order]
 
 
 def _ints(text: str | None, n: int) -> np.ndarray:
@@ -62,12 +93,98 @@ def _span(
     db: sqlite3.Connection, table: str, since: int, upto: int = _TOP
 ) -> tuple[int, int] | None:
     """The rowids past ``since`` and up to ``upto`` as (first, last), or None when there
-    are none."""
+    are none. (Two index lookups: ``min`` and ``max`` in one SELECT with a range would
+    scan the range.)"""
     lo, hi = db.execute(
-        f"SELECT min(rowid), max(rowid) FROM {table} WHERE rowid > ? AND rowid <= ?",
-        (since, upto),
+        f"SELECT (SELECT min(rowid) FROM {table} WHERE rowid > ? AND rowid <= ?),"
+        f" (SELECT max(rowid) FROM {table} WHERE rowid > ? AND rowid <= ?)",
+        (since, upto, since, upto),
     ).fetchone()
     return None if lo is None else (int(lo), int(hi))
+
+
+def together(first: Callable[[], T], second: Callable[[], U]) -> tuple[T, U]:
+    """``first()`` here while ``second()`` runs on a thread; both results (an exception of
+    either is raised here, after both ended)."""
+    got: list[U] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            got.append(second())
+        except BaseException as exc:  # re-raised below, in the caller's thread
+            failed.append(exc)
+
+    worker = threading.Thread(target=run, name="carson-graph-read")
+    worker.start()
+    try:
+        mine = first()
+    finally:
+        worker.join()
+    if failed:
+        raise failed[0]
+    return mine, got[0]
+
+
+@contextmanager
+def twin_of(store: Store) -> Iterator[Store | None]:
+    """Another connection to ``store``'s file that sees the very rows ``store`` does, for
+    the bulk reads to share between two cores (their ``twin`` argument); None when it
+    can't: ``store`` is not inside a read transaction, or a write was committed between
+    its snapshot and the twin's (the write marker differs), so read on ``store`` alone."""
+    if not store.db.in_transaction:
+        yield None
+        return
+    from carson.store.db import Store
+
+    other = Store(store.home, create=False)
+    try:
+        other.db.execute("BEGIN")
+        same = signature(other) == signature(store)
+        yield other if same else None
+    finally:
+        if other.db.in_transaction:
+            other.db.execute("COMMIT")
+        other.close()
+
+
+def _read_chunks(
+    db: sqlite3.Connection,
+    table: str,
+    sql: str,
+    parse: Callable[[tuple[Any, ...]], T],
+    params: Sequence[object] = (),
+    since: int = 0,
+    upto: int = _TOP,
+    twin: sqlite3.Connection | None = None,
+) -> list[T]:
+    """``parse`` of ``sql`` (aggregates over ``table`` ending in ``WHERE rowid >= ? AND
+    rowid < ?``, the count of rows first) for each rowid chunk past ``since`` and up to
+    ``upto`` that has rows, in rowid order.
+
+    With ``twin`` (another connection to the same file, see :func:`twin_of`), the upper
+    half of the rowids is read on it, in a thread, while ``db`` reads the lower half:
+    SQLite runs without the GIL, so two cores share a big table's read."""
+    span = _span(db, table, since, upto)
+    if span is None:
+        return []
+    lo, hi = span[0], span[1] + 1
+
+    def run(conn: sqlite3.Connection, start: int, end: int) -> list[T]:
+        cur = conn.cursor()
+        cur.row_factory = None
+        out = []
+        for at in range(start, end, _CHUNK):
+            row = cur.execute(sql, (*params, at, min(at + _CHUNK, end))).fetchone()
+            if int(row[0]):
+                out.append(parse(row))
+        return out
+
+    if twin is None or hi - lo < _SPLIT:
+        return run(db, lo, hi)
+    mid = (lo + hi) // 2
+    below, above = together(lambda: run(db, lo, mid), lambda: run(twin, mid, hi))
+    return below + above
 
 
 def _columns(
@@ -77,38 +194,28 @@ def _columns(
     params: Sequence[object] = (),
     since: int = 0,
     upto: int = _TOP,
+    twin: sqlite3.Connection | None = None,
+    cut: Callable[[list[np.ndarray]], list[np.ndarray]] | None = None,
 ) -> list[np.ndarray]:
     """Integer SQL expressions over every row of ``table`` (with a rowid past ``since`` and
-    up to ``upto``),
-    as int64 arrays, one value per row in each (the rows' order is SQLite's: callers sort
-    by a key column they read).
+    up to ``upto``) as int64 arrays, one value per row in each, in rowid order (``cut``:
+    what to make of each chunk's columns instead, e.g. fields packed in them).
 
     The expressions must not be NULL (``group_concat`` would skip the value: the count
-    check raises instead). Each chunk is a rowid range."""
-    span = _span(db, table, since, upto)
-    if span is None:
-        return [np.empty(0, dtype=np.int64) for _ in exprs]
-    lo, hi = span
+    check raises instead). Each chunk is a rowid range; ``twin``: see :func:`_read_chunks`."""
     cols = ", ".join(f"group_concat({e})" for e in exprs)
     sql = f"SELECT count(*), {cols} FROM {table} WHERE rowid >= ? AND rowid < ?"
-    parts: list[list[np.ndarray]] = [[] for _ in exprs]
-    cur = db.cursor()
-    cur.row_factory = None
-    for start in range(lo, hi + 1, _CHUNK):
-        end = min(start + _CHUNK, hi + 1)
-        row: tuple[Any, ...] = cur.execute(sql, (*params, start, end)).fetchone()
+
+    def parse(row: tuple[Any, ...]) -> list[np.ndarray]:
         n = int(row[0])
-        for k in range(len(exprs)):
-            parts[k].append(_ints(row[1 + k], n))
-    return [np.concatenate(p) if len(p) > 1 else p[0] for p in parts]
+        got = [_ints(row[1 + k], n) for k in range(len(exprs))]
+        return got if cut is None else cut(got)
 
-
-def _by(key: np.ndarray, *cols: np.ndarray) -> list[np.ndarray]:
-    """The columns ordered by ``key`` (unchanged when it is already increasing)."""
-    if key.size < 2 or bool(np.all(key[1:] > key[:-1])):
-        return [key, *cols]
-    order = np.argsort(key, kind="stable")
-    return [key[order], *(c[order] for c in cols)]
+    chunks = _read_chunks(db, table, sql, parse, params, since, upto, twin)
+    if not chunks:
+        empty = [np.empty(0, dtype=np.int64) for _ in exprs]
+        return empty if cut is None else cut(empty)
+    return [np.concatenate(p) if len(p) > 1 else p[0] for p in zip(*chunks, strict=True)]
 
 
 def _bits(db: sqlite3.Connection, table: str, column: str) -> int | None:
@@ -129,13 +236,14 @@ def _packed(
     params: Sequence[object] = (),
     since: int = 0,
     upto: int = _TOP,
+    twin: sqlite3.Connection | None = None,
 ) -> list[np.ndarray] | None:
     """Integer SQL expressions over every row in one scan, several packed into each value
     read and cut apart in numpy (fewer values through ``group_concat`` is most of what a
     column costs). Each word is a list of ``(expr, bits)`` fields, the first in the highest
     bits, each in ``0 .. 2**bits - 1``; a word of one field with 0 bits is read as is.
     Returns every field's column in order, or None when a word does not fit in 62 bits
-    (read the columns apart with :func:`_columns`)."""
+    (read the columns apart with :func:`_columns`); ``twin``: see :func:`_read_chunks`."""
     exprs: list[str] = []
     layout: list[list[tuple[int, int]]] = []
     for fields in words:
@@ -154,41 +262,46 @@ def _packed(
             " | ".join(f"(({e}) << {sh})" for (e, _), (sh, _) in zip(fields, shifts, strict=True))
         )
         layout.append(shifts)
-    cols = _columns(db, table, exprs, params, since, upto)
-    return [
-        col if b == 0 else (col >> sh) & ((1 << b) - 1)
-        for col, shifts in zip(cols, layout, strict=True)
-        for sh, b in shifts
-    ]
+
+    def cut(cols: list[np.ndarray]) -> list[np.ndarray]:
+        out = []
+        for col, shifts in zip(cols, layout, strict=True):
+            for i, (sh, b) in enumerate(shifts):
+                if b == 0:
+                    out.append(col)
+                elif i == 0:  # the top field: nothing above it
+                    out.append(col >> sh)
+                elif sh == 0:  # the bottom field, the word's last use: in place
+                    out.append(np.bitwise_and(col, (1 << b) - 1, out=col))
+                else:
+                    out.append((col >> sh) & ((1 << b) - 1))
+        return out
+
+    return _columns(db, table, exprs, params, since, upto, twin, cut)
 
 
 def tie_columns(
-    store: Store, contexts: Sequence[str], since: int = 0, upto: int = _TOP
+    store: Store,
+    contexts: Sequence[str],
+    since: int = 0,
+    upto: int = _TOP,
+    twin: Store | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(a, b, context) of every tie (with an id past ``since`` and up to ``upto``) in id
     order; context is its index in ``contexts`` (-1 for any other value). No evidence: see
-    :func:`pair_ties`."""
+    :func:`pair_ties`. ``twin``: see :func:`twin_of`."""
     db = store.db
-    ctx, params = _code("context", contexts, -1)
-    ba, bb, bi = _bits(db, "ties", "a"), _bits(db, "ties", "b"), _bits(db, "ties", "id")
+    other = None if twin is None else twin.db
+    ctx, params = _code("context", contexts, -1, db, "ties")
+    ba, bb = _bits(db, "ties", "a"), _bits(db, "ties", "b")
     bc = max(1, (len(contexts) + 1).bit_length())
-    got = None
-    if ba and bb and bi:
+    if ba and bb:
         # The CASE parameters come first in the statement, before the rowid range.
-        cols = _packed(
-            db,
-            "ties",
-            [[(f"{ctx} + 1", bc), ("id", bi)], [("a", ba), ("b", bb)]],
-            params,
-            since,
-            upto,
-        )
+        word = [(f"{ctx} + 1", bc), ("a", ba), ("b", bb)]
+        cols = _packed(db, "ties", [word], params, since, upto, other)
         if cols is not None:
-            got = [cols[1], cols[2], cols[3], cols[0] - 1]
-    if got is None:
-        # The CASE parameters come first in the statement, before the rowid range.
-        got = _columns(db, "ties", ["id", "a", "b", ctx], params, since, upto)
-    _, a, b, c = _by(*got)
+            return cols[1], cols[2], cols[0] - 1
+    a, b, c = _columns(db, "ties", ["a", "b", ctx], params, since, upto, other)
     return a, b, c
 
 
@@ -208,16 +321,26 @@ class InteractionColumns:
     """Channel names, sorted: the model's, or every stored one if the store has others."""
 
 
-def interaction_columns(store: Store, since: tuple[int, int] = (0, 0)) -> InteractionColumns:
+_DIRECTIONS = ("mutual", "outbound", "inbound")
+"""Directions by their code in :class:`InteractionColumns` (any other value reads as 0)."""
+
+
+def interaction_columns(
+    store: Store, since: tuple[int, int] = (0, 0), twin: Store | None = None
+) -> InteractionColumns:
     """Every interaction's participants with its time, channel and direction, as columns;
     with ``since`` (an interaction id, a participant rowid), only interactions past the
-    first and participant rows past the second (see :func:`added_to_old`).
+    first and participant rows past the second (see :func:`added_to_old`). ``twin``: see
+    :func:`twin_of`.
 
     The two tables are read separately and joined in numpy (an inner join, as SQL would)."""
     db = store.db
+    other = None if twin is None else twin.db
     channels = sorted(c.value for c in Channel)
-    ch, params = _code("channel", channels, -1)
-    direction = "CASE direction WHEN 'outbound' THEN 1 WHEN 'inbound' THEN 2 ELSE 0 END"
+    ch, params = _code("channel", channels, -1, db, "interactions")
+    direction, dparams = _code(
+        "direction", ["mutual", "outbound", "inbound"], 0, db, "interactions"
+    )
     bi = _bits(db, "interactions", "id")
     bc = max(1, (len(channels) + 1).bit_length())
     cols = None
@@ -227,19 +350,27 @@ def interaction_columns(store: Store, since: tuple[int, int] = (0, 0)) -> Intera
             db,
             "interactions",
             [[(f"{ch} + 1", bc), (direction, 2), ("id", bi)], [(_seconds("at"), 0)]],
-            params,
+            [*params, *dparams],
             since[0],
+            twin=other,
         )
         if got is not None:
             cols = [got[2], got[3], got[0] - 1, got[1]]
     if cols is None:
-        cols = _columns(db, "interactions", ["id", _seconds("at"), ch, direction], params, since[0])
-    iid, at, chan, dirn = _by(*cols)
+        cols = _columns(
+            db,
+            "interactions",
+            ["id", _seconds("at"), ch, direction],
+            [*params, *dparams],
+            since[0],
+            twin=other,
+        )
+    iid, at, chan, dirn = cols
     if chan.size and int(chan.min()) < 0:  # a channel the model does not name: read them all
         channels = sorted(r[0] for r in db.execute("SELECT DISTINCT channel FROM interactions"))
         ch, params = _code("channel", channels, -1)
-        _, chan = _by(*_columns(db, "interactions", ["id", ch], params, since[0]))
-    pid_i, person, pos = _participants(db, since[1])
+        chan = _columns(db, "interactions", [ch], params, since[0], int(iid[-1]))[0]
+    pid_i, person, pos = _participants(db, since[1], other)
     # Order participants by (interaction, position); usually they already are.
     if pid_i.size > 1:
         ok = (pid_i[1:] > pid_i[:-1]) | ((pid_i[1:] == pid_i[:-1]) & (pos[1:] > pos[:-1]))
@@ -270,22 +401,6 @@ def _day(expr: str) -> str:
     return f"ifnull(CAST(julianday({expr}) - 2440587.5 AS INTEGER), {NO_DAY})"
 
 
-def _chunks(
-    db: sqlite3.Connection, table: str, sql: str, since: int = 0
-) -> Iterator[tuple[Any, ...]]:
-    """``sql`` (aggregates over ``table`` with ``WHERE rowid >= ? AND rowid < ?``) for each
-    rowid chunk past ``since``, as raw rows; chunks without rows are skipped."""
-    span = _span(db, table, since)
-    if span is None:
-        return
-    cur = db.cursor()
-    cur.row_factory = None
-    for start in range(span[0], span[1] + 1, _CHUNK):
-        row = cur.execute(sql, (start, start + _CHUNK)).fetchone()
-        if int(row[0]):
-            yield row
-
-
 @dataclass
 class PeopleColumns:
     """Everyone in id order: ids, flags (1 the user, 2 on the team) and names as one UTF-8
@@ -298,7 +413,7 @@ class PeopleColumns:
     name_len: np.ndarray
 
 
-def people_columns(store: Store, since: int = 0) -> PeopleColumns | None:
+def people_columns(store: Store, since: int = 0, twin: Store | None = None) -> PeopleColumns | None:
     """:class:`PeopleColumns` of everyone (with an id past ``since``; names joined by NUL
     in SQL and cut apart in numpy), or None when a name itself holds a NUL character (read
     :func:`people_rows` instead)."""
@@ -307,7 +422,8 @@ def people_columns(store: Store, since: int = 0) -> PeopleColumns | None:
         " group_concat(name, char(0)) FROM people WHERE rowid >= ? AND rowid < ?"
     )
     ids, flags, bufs, lens = [], [], [], []
-    for n, i, f, names in _chunks(store.db, "people", sql, since):
+    other = None if twin is None else twin.db
+    for n, i, f, names in _read_chunks(store.db, "people", sql, tuple, since=since, twin=other):
         raw = np.frombuffer(names.encode("utf-8", "surrogatepass"), dtype=np.uint8)
         cut = np.flatnonzero(raw == 0)
         if cut.size != n - 1:
@@ -339,7 +455,7 @@ class JobRows:
     current: np.ndarray
 
 
-def job_columns(store: Store, since: int = 0) -> JobRows | None:
+def job_columns(store: Store, since: int = 0, twin: Store | None = None) -> JobRows | None:
     """:class:`JobRows` (of the jobs with an id past ``since``), or None when a title holds
     a NUL character (read :func:`employment_rows` instead). A NULL title travels as
     ``"\\x01"``."""
@@ -352,7 +468,8 @@ def job_columns(store: Store, since: int = 0) -> JobRows | None:
     )
     cols: list[list[np.ndarray]] = [[], [], [], [], [], []]
     titles: list[str | None] = []
-    for row in _chunks(store.db, "employments", sql, since):
+    other = None if twin is None else twin.db
+    for row in _read_chunks(store.db, "employments", sql, tuple, since=since, twin=other):
         n = int(row[0])
         for k in range(6):
             cols[k].append(_ints(row[1 + k], n))
@@ -366,10 +483,13 @@ def job_columns(store: Store, since: int = 0) -> JobRows | None:
     return JobRows(jid, person, org, titles, start, end, current.astype(bool))
 
 
-def _participants(db: sqlite3.Connection, since: int = 0) -> list[np.ndarray]:
+def _participants(
+    db: sqlite3.Connection, since: int = 0, twin: sqlite3.Connection | None = None
+) -> list[np.ndarray]:
     """(interaction id, person id, position) of every ``interaction_people`` row, packed
-    into one value a row when they fit. Positions go in as ``position + 1`` clamped to
-    ``0 .. top``: if any lands on either end, the rows are read apart instead."""
+    into one value a row when they fit. Positions go in as ``position + 1`` capped at
+    ``top``: if one lands on ``top`` or 0, or below (which makes its row's value, and so
+    its interaction id, negative), the rows are read apart instead."""
     bi = _bits(db, "interaction_people", "interaction_id")
     bp = _bits(db, "interaction_people", "person_id")
     names = ["interaction_id", "person_id", "position"]
@@ -384,16 +504,19 @@ def _participants(db: sqlite3.Connection, since: int = 0) -> list[np.ndarray]:
                     [
                         ("interaction_id", bi),
                         ("person_id", bp),
-                        (f"max(0, min(position + 1, {top}))", bpos),
+                        (f"min(position + 1, {top})", bpos),
                     ]
                 ],
                 since=since,
+                twin=twin,
             )
             if got is not None:
                 pos = got[2]
-                if not pos.size or (int(pos.min()) > 0 and int(pos.max()) < top):
+                if not pos.size or (
+                    int(pos.min()) > 0 and int(pos.max()) < top and int(got[0].min()) >= 0
+                ):
                     return [got[0], got[1], pos - 1]
-    return _columns(db, "interaction_people", names, since=since)
+    return _columns(db, "interaction_people", names, since=since, twin=twin)
 
 
 def people_rows(
