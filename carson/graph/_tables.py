@@ -66,18 +66,18 @@ class Strings:
 
 
 def _codes(values: Sequence[str | None]) -> tuple[np.ndarray, list[str]]:
-    """Each value's index among the distinct values (first-seen order), -1 for None."""
-    index: dict[str | None, int] = {None: -1}
-    distinct: list[str] = []
+    """Each value's index among the distinct values (first-seen order), -1 for None.
 
-    def code(v: str | None) -> int:
-        got = index.get(v)
-        if got is None:
-            got = index[v] = len(distinct)
-            distinct.append(v)  # type: ignore[arg-type]  # None is pre-seeded
-        return got
-
-    return np.fromiter(map(code, values), dtype=np.int32, count=len(values)), distinct
+    One dict of the distinct values (``dict.fromkeys`` keeps first-seen order), then one
+    lookup per value through the bound ``__getitem__``: no Python function runs per row
+    (at 1.4M titles, several times faster than a per-row function)."""
+    seen = dict.fromkeys(values)
+    seen.pop(None, None)
+    distinct: list[str] = list(seen)  # type: ignore[arg-type]  # None popped
+    index: dict[str | None, int] = dict(zip(distinct, range(len(distinct)), strict=True))
+    index[None] = -1
+    codes = np.fromiter(map(index.__getitem__, values), dtype=np.int32, count=len(values))
+    return codes, distinct
 
 
 @dataclass(frozen=True)
@@ -282,6 +282,26 @@ class Groups:
         return int(self.ptr[i]), int(self.ptr[i + 1])
 
 
+def _by_person_day(person: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """``np.lexsort((np.arange(n), day, person))``: rows by person, then day, then row.
+    When a person and the rank of a day fit in one word together, one sort of the packed
+    words (``sort_order``) gives it, several times faster than ``lexsort``."""
+    n = int(person.size)
+    if n == 0 or int(person.min()) < 0:
+        return np.lexsort((np.arange(n), day, person))
+    known = day != np.iinfo(np.int64).min  # unknown days come first
+    lo = int(day[known].min(initial=0))
+    span = int(day.max()) - lo + 2 if bool(known.any()) else 1
+    bits = span.bit_length()
+    if int(person.max()).bit_length() + bits > 62:
+        return np.lexsort((np.arange(n), day, person))
+    key = person << bits
+    rank = day - (lo - 1)
+    rank[~known] = 0
+    key |= rank
+    return sort_order(key)
+
+
 @dataclass(frozen=True)
 class Tables:
     """Everything the network knows about people and jobs, as arrays (see the module doc)."""
@@ -357,7 +377,7 @@ class Tables:
         day = start.astype("datetime64[D]").astype(np.int64)
         day[np.isnat(start)] = np.iinfo(np.int64).min
         cur_person, cur_day = person[now_rows], day[now_rows]
-        pick = np.lexsort((now_rows, cur_day, cur_person))
+        pick = _by_person_day(cur_person, cur_day)
         last = np.ones(pick.size, dtype=bool)
         last[:-1] = cur_person[pick][1:] != cur_person[pick][:-1]
         best = now_rows[pick[last]]
