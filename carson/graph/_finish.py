@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from carson.graph import _par
 from carson.graph._columns import (
     _CHUNK,
     _COLLEAGUE,
@@ -57,9 +58,10 @@ def finish(stats: PairStats, sig: Signals, w: GraphWeights, now: datetime) -> Sc
     (``>= stats.ref``), with colleague overlap from ``sig``'s jobs and notes from its note
     pairs (its ties and interactions are not read: they are in ``stats``).
 
-    Pairs are scored a chunk at a time: every pair's arithmetic is its own, and a chunk's
-    temporaries are recycled by the allocator where pairs-sized ones would each cost a page
-    fault per page (at 1M people, more than the arithmetic)."""
+    Pairs are scored a chunk at a time, chunks shared among two threads (``_par``): every
+    pair's arithmetic is its own, and a chunk's temporaries are recycled by the allocator
+    where pairs-sized ones would each cost a page fault per page (at 1M people, more than
+    the arithmetic)."""
     now_s = unix_seconds(now)
     if now_s < stats.ref_s:
         raise ValueError(f"can't finish pair statistics before their day ({now} < {stats.ref})")
@@ -90,14 +92,16 @@ def finish(stats: PairStats, sig: Signals, w: GraphWeights, now: datetime) -> Sc
     strength = np.empty(n)
     context = np.empty(n, dtype=np.int8)
     stale = np.empty(n, dtype=bool)
-    for lo in range(0, n, _CHUNK):
-        hi = min(n, lo + _CHUNK)
+
+    def score(lo: int, hi: int) -> None:
         np.multiply(pa[lo:hi], base, out=keys[lo:hi])
         keys[lo:hi] += pb[lo:hi]
         s, c, st = _score_chunk(stats, lo, hi, pa[lo:hi], pb[lo:hi], at)
         strength[lo:hi] = s
         context[lo:hi] = c
         stale[lo:hi] = st
+
+    _par.chunks(score, n, _CHUNK)
 
     # Notes that mention both people. A note about someone in no pair (id >= base) names
     # no pair: leave it out before packing keys (its key could spell another pair's).

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from carson.graph import _par
+
 
 def sort_order(x: np.ndarray) -> np.ndarray:
     """``np.argsort(x, kind="stable")`` for non-negative integers, faster (see ``sort_pairs``)."""
@@ -100,9 +102,9 @@ class Snapshot:
         layout fixed by the set of pairs, so the snapshot keeps ``edge`` (slot → pair row)
         and can be re-costed, or have pairs and people added and removed, without a rebuild
         (:meth:`recost`, :meth:`with_pairs`). Each side is grouped by one sort of packed
-        (node, edge) words (none when already sorted, as ``score_pairs`` gives ``a``) and
-        scattered into place in chunks, so the only full-size arrays made are the words and
-        the CSR itself.
+        (node, edge) words (none for side ``a`` of sorted pairs, already in node order) and
+        scattered into place in chunks, the two sides on two threads, so the only full-size
+        arrays made are the words and the CSR itself.
         """
         n = int(ids.shape[0])
         a, b = np.asarray(a), np.asarray(b)
@@ -127,31 +129,42 @@ class Snapshot:
         shift = np.uint64(max(1, (m - 1).bit_length()))
         if max(int(a.max()), int(b.max())).bit_length() + int(shift) > 64:
             raise ValueError("too many edges or nodes for a snapshot")
-        nodes = np.arange(n + 1, dtype=np.uint64) << shift
-        sides = []
-        for own in (a, b):
-            words = _packed(own, shift)
-            if m > 1 and not bool((words[1:] >= words[:-1]).all()):
-                words.sort()
-            sides.append((words, np.searchsorted(words, nodes)))
-        (wa, start_a), (wb, start_b) = sides
-        cnt_a, cnt_b = np.diff(start_a), np.diff(start_b)
+        cnt_a, cnt_b = np.bincount(a, minlength=n), np.bincount(b, minlength=n)
         np.cumsum(cnt_a + cnt_b, out=indptr[1:])
-        # Row k of side "a" (k-th in node order) goes to indptr[v] + (k - start_a[v]); side
-        # "b" goes after the node's "a" edges.
-        off_a = indptr[:-1] - start_a[:-1]
-        off_b = indptr[:-1] + cnt_a - start_b[:-1]
+        # The k-th row of side "a" in node order goes to indptr[v] + (k - first_a[v]), with
+        # first_a[v] the rows of nodes before v; side "b" goes after the node's "a" edges.
+        off_a = indptr[:-1] - (np.cumsum(cnt_a) - cnt_a)
+        off_b = indptr[:-1] + cnt_a - (np.cumsum(cnt_b) - cnt_b)
+        del cnt_a, cnt_b
         mask = np.uint64((1 << int(shift)) - 1)
-        for words, off, other in ((wa, off_a, b), (wb, off_b, a)):
+
+        def side(own: np.ndarray, off: np.ndarray, other: np.ndarray, in_order: bool) -> None:
+            words = None
+            if not in_order:
+                words = _packed(own, shift)
+                if m > 1 and not bool((words[1:] >= words[:-1]).all()):
+                    words.sort()
             for c in range(0, m, _CHUNK):
-                w = words[c : c + _CHUNK]
-                row = (w & mask).view(np.int64)
-                pos = off[(w >> shift).view(np.int64)]
-                pos += np.arange(c, c + w.size, dtype=np.int64)
+                e = min(m, c + _CHUNK)
+                if words is None:  # rows in node order already: row k is the k-th
+                    row: np.ndarray | slice = slice(c, e)
+                    pos = off[own[c:e]]
+                else:
+                    w = words[c:e]
+                    row = (w & mask).view(np.int64)
+                    pos = off[(w >> shift).view(np.int64)]
+                pos += np.arange(c, e, dtype=np.int64)
                 indices[pos] = other[row]
                 cost_sorted[pos] = cost[row]
                 if edge is not None:
-                    edge[pos] = row
+                    edge[pos] = np.arange(c, e) if words is None else row
+
+        # The two sides fill disjoint slots: one on each core (``_par``). Sorted pairs have
+        # side "a" in node order already; side "b" is grouped by one sort of packed words.
+        _par.both(
+            lambda: side(b, off_b, a, False),
+            lambda: side(a, off_a, b, edge is not None),
+        )
         return snap
 
     def recost(self, cost: np.ndarray, tcost: np.ndarray | None = None) -> Snapshot:

@@ -28,6 +28,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from carson.graph import _par
 from carson.graph._columns import CONTEXTS, Scored
 from carson.graph._search import Router
 from carson.graph._snapshot import Snapshot, changed_rows, kept_rows
@@ -361,7 +362,8 @@ def snapshot_of(sc: Scored, ids: np.ndarray, tcost: np.ndarray, w: GraphWeights)
     # Person id → node index through a dense table (ids are store row ids: dense enough).
     lut = np.zeros(int(ids[-1]) + 1 if ids.size else 0, dtype=np.int32)
     lut[ids] = np.arange(ids.size, dtype=np.int32)
-    return Snapshot.from_edges(ids, lut[sc.a], lut[sc.b], edge_costs(sc, w), tcost)
+    a, b, cost = _par.both(lambda: lut[sc.a], lambda: lut[sc.b], lambda: edge_costs(sc, w))
+    return Snapshot.from_edges(ids, a, b, cost, tcost)
 
 
 def update_snapshot(
