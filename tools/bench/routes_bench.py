@@ -33,7 +33,7 @@ Build, three figures:
   ``Resolver`` that ``find_routes`` builds first), with +RSS,
   peak RSS and the cache's size on disk. ``--store-baseline DIR`` (another version's
   ``carson`` package, e.g. ``git archive REV carson | tar -x -C DIR``) interleaves that
-  version's "build" runs with this checkout's.
+  version's "build" and "cold" runs with this checkout's.
   ``--sizes ''`` skips the in-memory benches. ``--demo`` also times ``load_network`` on
   the demo store.
 
@@ -537,7 +537,8 @@ def store_build(
     """The graph from a real store of this size, each run in a fresh process: this
     checkout's ``build`` / ``cold`` / ``warm`` (see :func:`store_build_once`) and, with a
     baseline (a directory holding another version's ``carson`` package, e.g. from ``git
-    archive``), that version's ``build``, interleaved round by round. Medians per row."""
+    archive``), that version's ``build`` and ``cold``, interleaved round by round. Medians
+    per row."""
     import json
     import os
     import subprocess
@@ -551,7 +552,7 @@ def store_build(
     versions += [("candidate", None, m) for m in ("nextday", "append", "merge")]
     _fresh_append_home(n, seed)
     if baseline:
-        versions.append(("baseline", baseline, "build"))
+        versions += [("baseline", baseline, "build"), ("baseline", baseline, "cold")]
     got: dict[str, list[dict[str, float]]] = {f"{v} {m}": [] for v, _, m in versions}
     once = [sys.executable, __file__, "--store-once", str(n), "--seed", str(seed)]
     for _ in range(runs):
