@@ -10,7 +10,7 @@ import pytest
 
 from carson.graph import build_network
 from carson.graph._columns import CONTEXTS
-from carson.store import Store, graph_feed
+from carson.store import Store, _sql_columns, graph_edits, graph_feed
 
 
 def test_tie_columns_match_the_table_in_id_order(demo_store: Store) -> None:
@@ -289,30 +289,30 @@ def test_edits_are_logged_by_person_and_additions_never(store: Store) -> None:
                 source_id="m1",
             )
         )
-    marks = graph_feed.high_water(store)
+    marks = graph_edits.high_water(store)
     assert marks["graph_touched"] == 0 and marks["graph_deletes"] == 0
     assert marks["ties"] == 1 and marks["interaction_people"] == 3
     with store.write():  # the same tie again: its evidence merges, nothing read changes
         store.add_tie(Tie(a=a, b=b, context=TieContext.friend))
         store.update_person_fields(b, name="Charles Babbage")  # same value
         store.update_person_fields(b, location="London")  # a column the graph never reads
-    assert graph_feed.high_water(store)["graph_touched"] == 0
+    assert graph_edits.high_water(store)["graph_touched"] == 0
     with store.write():
         store.update_person_fields(b, name="Charles B.")
         store.db.execute("UPDATE employments SET title = 'Lead' WHERE person_id = ?", (c,))
-    assert graph_feed.touched(store, 0, "person").tolist() == sorted([b, c])
-    assert graph_feed.touched(store, 0, "pairs").size == 0
-    mark = graph_feed.high_water(store)["graph_touched"]
+    assert graph_edits.touched(store, 0, "person").tolist() == sorted([b, c])
+    assert graph_edits.touched(store, 0, "pairs").size == 0
+    mark = graph_edits.high_water(store)["graph_touched"]
     with store.write():
         store.db.execute("UPDATE ties SET context = 'colleague' WHERE id = 1")
-    assert graph_feed.touched(store, mark, "pairs").tolist() == sorted([a, b])
-    mark = graph_feed.high_water(store)["graph_touched"]
+    assert graph_edits.touched(store, mark, "pairs").tolist() == sorted([a, b])
+    mark = graph_edits.high_water(store)["graph_touched"]
     with store.write():
         store.db.execute("DELETE FROM interactions")  # cascades to its participants
-    assert graph_feed.touched(store, mark, "pairs").tolist() == sorted([a, b, c])
+    assert graph_edits.touched(store, mark, "pairs").tolist() == sorted([a, b, c])
     # Deleting the top rows lowers the rowid past which rows are new.
-    assert graph_feed.new_since(store, marks)["interaction_people"] == 0
-    assert graph_feed.new_since(store, marks)["ties"] == 1
+    assert graph_edits.new_since(store, marks)["interaction_people"] == 0
+    assert graph_edits.new_since(store, marks)["ties"] == 1
 
 
 def test_reads_since_a_mark_return_only_the_rows_added_after_it(demo_store: Store) -> None:
@@ -320,8 +320,8 @@ def test_reads_since_a_mark_return_only_the_rows_added_after_it(demo_store: Stor
 
     from carson.models import Channel, Direction, Interaction, Person, Tie, TieContext
 
-    marks = graph_feed.high_water(demo_store)
-    before = graph_feed.rows_at(demo_store, marks)
+    marks = graph_edits.high_water(demo_store)
+    before = graph_edits.rows_at(demo_store, marks)
     since_it = (marks["interactions"], marks["interaction_people"])
     assert graph_feed.tie_columns(demo_store, CONTEXTS, since=marks["ties"])[0].size == 0
     assert graph_feed.interaction_columns(demo_store, since_it).id.size == 0
@@ -346,12 +346,12 @@ def test_reads_since_a_mark_return_only_the_rows_added_after_it(demo_store: Stor
     assert ic.at.tolist() == [int(wall)] * 2
     people = graph_feed.people_columns(demo_store, since=marks["people"])
     assert people is not None and people.id.tolist() == [x, y]
-    assert graph_feed.joined_old(demo_store, since_it).size == 0
-    assert graph_feed.rows_at(demo_store, marks) == before
+    assert graph_edits.joined_old(demo_store, since_it).size == 0
+    assert graph_edits.rows_at(demo_store, marks) == before
     # Just these people's ties and interactions, read by index, as the bulk reads give them.
-    ta, tb, tc = graph_feed.ties_of(demo_store, np.array([y]), CONTEXTS)
+    ta, tb, tc = graph_edits.ties_of(demo_store, np.array([y]), CONTEXTS)
     assert (ta.tolist(), tb.tolist(), tc.tolist()) == ([x], [y], [CONTEXTS.index("colleague")])
-    mine = graph_feed.interactions_of(demo_store, np.array([x]))
+    mine = graph_edits.interactions_of(demo_store, np.array([x]))
     assert _as_rows(mine) == [r for r in _joined(demo_store) if r[0] == ic.id[0]]
     # Someone added to an interaction read before is not a new interaction: say so.
     old_iid = demo_store.db.execute("SELECT min(id) FROM interactions").fetchone()[0]
@@ -367,7 +367,7 @@ def test_reads_since_a_mark_return_only_the_rows_added_after_it(demo_store: Stor
             " VALUES (?, ?, 99)",
             (old_iid, x),
         )
-    assert graph_feed.joined_old(demo_store, since_it).tolist() == sorted([*on_it, x])
+    assert graph_edits.joined_old(demo_store, since_it).tolist() == sorted([*on_it, x])
 
 
 def test_a_twin_reads_the_same_columns_in_halves(
@@ -384,10 +384,10 @@ def test_a_twin_reads_the_same_columns_in_halves(
         graph_feed.people_columns(demo_store),
         graph_feed.job_columns(demo_store),
     )
-    monkeypatch.setattr(graph_feed, "_SPLIT", 16)
-    monkeypatch.setattr(graph_feed, "_CHUNK", 97)
+    monkeypatch.setattr(_sql_columns, "SPLIT", 16)
+    monkeypatch.setattr(_sql_columns, "CHUNK", 97)
     halves: list[tuple[str, int]] = []
-    real = graph_feed._read_chunks
+    real = _sql_columns.read_chunks
 
     def spy(db, table, *args, **kwargs):  # type: ignore[no-untyped-def]
         out = real(db, table, *args, **kwargs)
@@ -395,7 +395,7 @@ def test_a_twin_reads_the_same_columns_in_halves(
             halves.append((table, len(out)))
         return out
 
-    monkeypatch.setattr(graph_feed, "_read_chunks", spy)
+    monkeypatch.setattr(_sql_columns, "read_chunks", spy)
     with _reading(demo_store) as rd, graph_feed.twin_of(rd) as twin:
         assert twin is not None and twin.db is not rd.db
         both = (

@@ -32,7 +32,7 @@ from carson.graph.network import (
 )
 from carson.graph.weights import GraphWeights
 from carson.models import Channel
-from carson.store import Store, graph_feed
+from carson.store import Store, graph_edits, graph_feed
 
 
 @dataclass
@@ -52,17 +52,12 @@ def build(
 
     With ``twin`` (``graph_feed.twin_of`` a reader in a read transaction), the big tables
     are read in halves on both connections at once (SQLite works without the GIL, so two
-    cores share the reads), and the jobs on the twin while ``store`` reads the people."""
+    cores share the reads)."""
     ties = graph_feed.tie_columns(store, CONTEXTS, twin=twin)
     interactions = graph_feed.interaction_columns(store, twin=twin)
-    if twin is None:
-        jobs = JobColumns.read(store)
-        people, notes = read_people(store), graph_feed.note_people(store)
-    else:
-        jobs, (people, notes) = graph_feed.together(
-            lambda: JobColumns.read(twin),
-            lambda: (read_people(store), graph_feed.note_people(store)),
-        )
+    jobs = JobColumns.read(store, twin=twin)
+    people = read_people(store, twin=twin)
+    notes = graph_feed.note_people(store)
     tables = Tables.build(*people, jobs)
     sig = Signals.from_feed(ties, interactions, jobs, notes)
     del ties, interactions, people
@@ -85,7 +80,7 @@ class _Changes:
 
     now_marks: dict[str, int]
     since: dict[str, int]
-    """Per table, the rowid past which every row is new (``graph_feed.new_since``)."""
+    """Per table, the rowid past which every row is new (``graph_edits.new_since``)."""
     redo: np.ndarray
     """People whose pairs must be summed again from all their rows."""
     again: np.ndarray
@@ -105,23 +100,23 @@ def _changes(store: Store, prev: _cache.Entry, now: datetime) -> _Changes | None
         ref = datetime.fromisoformat(prev.state["ref"])
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    if now < ref or set(marks) != {*graph_feed.FED, "graph_touched", "graph_deletes"}:
+    if now < ref or set(marks) != {*graph_edits.FED, "graph_touched", "graph_deletes"}:
         return None
-    now_marks = graph_feed.high_water(store)
-    since = graph_feed.new_since(store, marks)
+    now_marks = graph_edits.high_water(store)
+    since = graph_edits.new_since(store, marks)
     # The rows at the marks must be the ones the build read (not another file's), where
     # no delete at a table's top may have taken them.
-    kept = {t: m for t, m in marks.items() if t in graph_feed.FED and since[t] == m}
+    kept = {t: m for t, m in marks.items() if t in graph_edits.FED and since[t] == m}
     if any(now_marks[t] < m for t, m in kept.items()):
         return None
-    now_rows = graph_feed.rows_at(store, kept)
+    now_rows = graph_edits.rows_at(store, kept)
     if any(now_rows[t] != rows.get(t) for t in kept):
         return None
     redo = np.union1d(
-        graph_feed.touched(store, marks["graph_touched"], "pairs"),
-        graph_feed.joined_old(store, (since["interactions"], since["interaction_people"])),
+        graph_edits.touched(store, marks["graph_touched"], "pairs"),
+        graph_edits.joined_old(store, (since["interactions"], since["interaction_people"])),
     )
-    again = graph_feed.touched(store, marks["graph_touched"], "person")
+    again = graph_edits.touched(store, marks["graph_touched"], "person")
     if redo.size + again.size > REDO_MAX:
         return None
     return _Changes(now_marks, since, redo, again)
@@ -135,7 +130,7 @@ def grow(
 
     - Rows added since (past the entry's marks, or past a lower top left by deletes) are
       summed alone and merged into the entry's pair sums.
-    - The pairs of people whose ties or interactions were edited (``graph_feed.touched``,
+    - The pairs of people whose ties or interactions were edited (``graph_edits.touched``,
       and everyone on an interaction that gained a participant) are dropped and summed
       again from all their rows, read by index.
     - People whose own row or jobs were edited are read again, by index.
@@ -231,8 +226,8 @@ def _sums(
         del added
     if ch.redo.size:
         theirs = Signals.from_feed(
-            graph_feed.ties_of(store, ch.redo, CONTEXTS),
-            graph_feed.interactions_of(store, ch.redo),
+            graph_edits.ties_of(store, ch.redo, CONTEXTS),
+            graph_edits.interactions_of(store, ch.redo),
             _NO_JOBS,
             [],
         )

@@ -21,7 +21,7 @@ from carson.graph import _cache
 from carson.graph._grow import ROUTING, build, columns_of, grow, parts_of
 from carson.graph.network import Network, assemble, resolve_now
 from carson.graph.weights import GraphWeights
-from carson.store import Store, graph_feed
+from carson.store import Store, graph_edits, graph_feed
 
 
 def build_network(
@@ -125,8 +125,8 @@ def _rebuild(store: Store, now: datetime, w: GraphWeights) -> tuple[Network, tup
     whole store), save the entry, and return it with the store state it was built at."""
     with _reading(store) as rd, graph_feed.twin_of(rd) as twin:
         sig = graph_feed.signature(rd)
-        marks = graph_feed.high_water(rd)
-        state: dict[str, Any] = {"marks": marks, "rows": graph_feed.rows_at(rd, marks)}
+        marks = graph_edits.high_water(rd)
+        state: dict[str, Any] = {"marks": marks, "rows": graph_edits.rows_at(rd, marks)}
         prev = _cache.newest(store.home, _lineage(sig, w))
         built = None if prev is None else grow(rd, prev, now, w, owner=store)
         if built is None:

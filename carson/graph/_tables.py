@@ -97,10 +97,10 @@ class JobColumns:
     """The stored flag (a job with an end date is not current, whatever it says)."""
 
     @classmethod
-    def read(cls, store: Store, since: int = 0) -> JobColumns:
+    def read(cls, store: Store, since: int = 0, twin: Store | None = None) -> JobColumns:
         """Every job from the store (with an id past ``since``; bulk columns, or row by row
-        if a title holds a NUL)."""
-        got = graph_feed.job_columns(store, since)
+        if a title holds a NUL; ``twin``: see ``graph_feed.twin_of``)."""
+        got = graph_feed.job_columns(store, since, twin)
         if got is None:
             return cls.of(graph_feed.job_rows(store, since=since))
         title, title_text = _codes(got.title)
@@ -221,11 +221,11 @@ class JobColumns:
 
 
 def read_people(
-    store: Store, since: int = 0, ids: np.ndarray | None = None
+    store: Store, since: int = 0, ids: np.ndarray | None = None, twin: Store | None = None
 ) -> tuple[np.ndarray, np.ndarray, Strings]:
     """(ids, flags, names) of everyone (with an id past ``since``; or with one of ``ids``,
     read by index), in id order."""
-    got = None if ids is not None else graph_feed.people_columns(store, since)
+    got = None if ids is not None else graph_feed.people_columns(store, since, twin)
     if got is None:
         rows = graph_feed.people_rows(store, since, None if ids is None else ids.tolist())
         n = len(rows)

@@ -1,12 +1,12 @@
 """Reads that feed the relationship graph: whole columns as numpy arrays, and one pair's rows.
 
 Building the graph needs a few integer columns of the big tables (ties, interactions and
-their participants). Fetching them as row tuples costs a Python tuple and an int object per
-value, which is most of a large build; here SQLite joins each chunk of a column into one
-comma-separated string (``group_concat``) that numpy parses in C. Strings (tie context,
-channel, direction) become codes in SQL. No evidence JSON is read for the build: a tie's
+their participants, jobs, people), read through ``_sql_columns`` (``group_concat`` text
+parsed by numpy, small fields packed into one value, text as codes in SQL), in halves on a
+reader and its twin (:func:`twin_of`). No evidence JSON is read for the build: a tie's
 evidence, jobs, notes and shared interactions are fetched per pair, by index, when a route
-card or explanation asks (:func:`pair_ties` and friends).
+card or explanation asks (:func:`pair_ties` and friends). What changed since a build is
+``graph_edits``'s.
 
 ``at`` is kept as the stored local wall-clock time, to the second (any UTC offset is
 ignored), as Unix seconds; a value SQLite cannot read counts as 1970 (ancient).
@@ -16,114 +16,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from carson.models import Channel
+from carson.store import _sql_columns as sq
 
 if TYPE_CHECKING:
     from carson.store.db import Store
-
-_CHUNK = 1 << 20
-"""Rows per ``group_concat`` chunk (a few MB of text per column)."""
-
-_SPLIT = 1 << 16
-"""Rowids from which a table read is split between two connections (see :func:`twin_of`)."""
-
-T = TypeVar("T")
-U = TypeVar("U")
-
-
-def _seconds(expr: str) -> str:
-    """SQL for the Unix seconds of an ISO date-time column, wall clock, 0 when unreadable.
-
-    Only the first 19 characters count (no fraction, no UTC offset); a value of exactly 19
-    goes in whole, since ``substr`` costs more than the date arithmetic itself."""
-    if sqlite3.sqlite_version_info >= (3, 38, 0):
-        whole, cut = f"unixepoch({expr})", f"unixepoch(substr({expr}, 1, 19))"
-    else:
-        whole = f"CAST(strftime('%s', {expr}) AS INTEGER)"
-        cut = f"CAST(strftime('%s', substr({expr}, 1, 19)) AS INTEGER)"
-    return f"ifnull(CASE WHEN length({expr}) = 19 THEN {whole} ELSE {cut} END, 0)"
-
-
-def _code(
-    expr: str,
-    values: Sequence[str],
-    default: int,
-    db: sqlite3.Connection | None = None,
-    table: str = "",
-) -> tuple[str, list[str]]:
-    """SQL mapping a text column to the index of its value in ``values`` (else ``default``).
-
-    With ``db`` and ``table`` (``expr`` then being a column of it), the values come in the
-    order of their counts among the table's first rows: a row's value is compared until
-    one matches, so the common ones first make the CASE several times cheaper."""
-    if not values:
-        return str(default), []
-    order = list(range(len(values)))
-    if db is not None:
-        cur = db.cursor()
-        cur.row_factory = None
-        sample = f"SELECT {expr}, count(*) FROM (SELECT {expr} FROM {table} LIMIT 20000) GROUP BY 1"
-        seen = dict(cur.execute(sample).fetchall())
-        order.sort(key=lambda i: -int(seen.get(values[i], 0)))
-    whens = " ".join(f"WHEN ? THEN {i}" for i in order)
-    return f"CASE {expr} {whens} ELSE {default} END", [values[i] for i in order]
-
-
-def _ints(text: str | None, n: int) -> np.ndarray:
-    if n == 0 or text is None:
-        return np.empty(0, dtype=np.int64)
-    out = np.fromstring(text, dtype=np.int64, sep=",")  # text mode: parsed in C
-    if out.size != n:
-        raise ValueError(f"expected {n} values, parsed {out.size}")
-    return out
-
-
-_TOP = 2**63 - 1
-
-
-def _span(
-    db: sqlite3.Connection, table: str, since: int, upto: int = _TOP
-) -> tuple[int, int] | None:
-    """The rowids past ``since`` and up to ``upto`` as (first, last), or None when there
-    are none. (Two index lookups: ``min`` and ``max`` in one SELECT with a range would
-    scan the range.)"""
-    lo, hi = db.execute(
-        f"SELECT (SELECT min(rowid) FROM {table} WHERE rowid > ? AND rowid <= ?),"
-        f" (SELECT max(rowid) FROM {table} WHERE rowid > ? AND rowid <= ?)",
-        (since, upto, since, upto),
-    ).fetchone()
-    return None if lo is None else (int(lo), int(hi))
-
-
-def together(first: Callable[[], T], second: Callable[[], U]) -> tuple[T, U]:
-    """``first()`` here while ``second()`` runs on a thread; both results (an exception of
-    either is raised here, after both ended)."""
-    got: list[U] = []
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            got.append(second())
-        except BaseException as exc:  # re-raised below, in the caller's thread
-            failed.append(exc)
-
-    worker = threading.Thread(target=run, name="carson-graph-read")
-    worker.start()
-    try:
-        mine = first()
-    finally:
-        worker.join()
-    if failed:
-        raise failed[0]
-    return mine, got[0]
 
 
 @contextmanager
@@ -153,143 +57,11 @@ def twin_of(store: Store) -> Iterator[Store | None]:
         other.close()
 
 
-def _read_chunks(
-    db: sqlite3.Connection,
-    table: str,
-    sql: str,
-    parse: Callable[[tuple[Any, ...]], T],
-    params: Sequence[object] = (),
-    since: int = 0,
-    upto: int = _TOP,
-    twin: sqlite3.Connection | None = None,
-) -> list[T]:
-    """``parse`` of ``sql`` (aggregates over ``table`` ending in ``WHERE rowid >= ? AND
-    rowid < ?``, the count of rows first) for each rowid chunk past ``since`` and up to
-    ``upto`` that has rows, in rowid order.
-
-    With ``twin`` (another connection to the same file, see :func:`twin_of`), the upper
-    half of the rowids is read on it, in a thread, while ``db`` reads the lower half:
-    SQLite runs without the GIL, so two cores share a big table's read."""
-    span = _span(db, table, since, upto)
-    if span is None:
-        return []
-    lo, hi = span[0], span[1] + 1
-
-    def run(conn: sqlite3.Connection, start: int, end: int) -> list[T]:
-        cur = conn.cursor()
-        cur.row_factory = None
-        out = []
-        for at in range(start, end, _CHUNK):
-            row = cur.execute(sql, (*params, at, min(at + _CHUNK, end))).fetchone()
-            if int(row[0]):
-                out.append(parse(row))
-        return out
-
-    if twin is None or hi - lo < _SPLIT:
-        return run(db, lo, hi)
-    mid = (lo + hi) // 2
-    below, above = together(lambda: run(db, lo, mid), lambda: run(twin, mid, hi))
-    return below + above
-
-
-def _columns(
-    db: sqlite3.Connection,
-    table: str,
-    exprs: Sequence[str],
-    params: Sequence[object] = (),
-    since: int = 0,
-    upto: int = _TOP,
-    twin: sqlite3.Connection | None = None,
-    cut: Callable[[list[np.ndarray]], list[np.ndarray]] | None = None,
-) -> list[np.ndarray]:
-    """Integer SQL expressions over every row of ``table`` (with a rowid past ``since`` and
-    up to ``upto``) as int64 arrays, one value per row in each, in rowid order (``cut``:
-    what to make of each chunk's columns instead, e.g. fields packed in them).
-
-    The expressions must not be NULL (``group_concat`` would skip the value: the count
-    check raises instead). Each chunk is a rowid range; ``twin``: see :func:`_read_chunks`."""
-    cols = ", ".join(f"group_concat({e})" for e in exprs)
-    sql = f"SELECT count(*), {cols} FROM {table} WHERE rowid >= ? AND rowid < ?"
-
-    def parse(row: tuple[Any, ...]) -> list[np.ndarray]:
-        n = int(row[0])
-        got = [_ints(row[1 + k], n) for k in range(len(exprs))]
-        return got if cut is None else cut(got)
-
-    chunks = _read_chunks(db, table, sql, parse, params, since, upto, twin)
-    if not chunks:
-        empty = [np.empty(0, dtype=np.int64) for _ in exprs]
-        return empty if cut is None else cut(empty)
-    return [np.concatenate(p) if len(p) > 1 else p[0] for p in zip(*chunks, strict=True)]
-
-
-def _bits(db: sqlite3.Connection, table: str, column: str) -> int | None:
-    """Bits that hold every value of an indexed integer column (two index lookups), or None
-    when it holds a negative value (or nothing)."""
-    lo, hi = db.execute(
-        f"SELECT (SELECT min({column}) FROM {table}), (SELECT max({column}) FROM {table})"
-    ).fetchone()
-    if not isinstance(lo, int) or not isinstance(hi, int) or lo < 0:
-        return None
-    return max(1, hi.bit_length())
-
-
-def _packed(
-    db: sqlite3.Connection,
-    table: str,
-    words: Sequence[Sequence[tuple[str, int]]],
-    params: Sequence[object] = (),
-    since: int = 0,
-    upto: int = _TOP,
-    twin: sqlite3.Connection | None = None,
-) -> list[np.ndarray] | None:
-    """Integer SQL expressions over every row in one scan, several packed into each value
-    read and cut apart in numpy (fewer values through ``group_concat`` is most of what a
-    column costs). Each word is a list of ``(expr, bits)`` fields, the first in the highest
-    bits, each in ``0 .. 2**bits - 1``; a word of one field with 0 bits is read as is.
-    Returns every field's column in order, or None when a word does not fit in 62 bits
-    (read the columns apart with :func:`_columns`); ``twin``: see :func:`_read_chunks`."""
-    exprs: list[str] = []
-    layout: list[list[tuple[int, int]]] = []
-    for fields in words:
-        if len(fields) == 1 and fields[0][1] == 0:
-            exprs.append(fields[0][0])
-            layout.append([(0, 0)])
-            continue
-        at = sum(b for _, b in fields)
-        if at > 62:
-            return None
-        shifts = []
-        for _, b in fields:
-            at -= b
-            shifts.append((at, b))
-        exprs.append(
-            " | ".join(f"(({e}) << {sh})" for (e, _), (sh, _) in zip(fields, shifts, strict=True))
-        )
-        layout.append(shifts)
-
-    def cut(cols: list[np.ndarray]) -> list[np.ndarray]:
-        out = []
-        for col, shifts in zip(cols, layout, strict=True):
-            for i, (sh, b) in enumerate(shifts):
-                if b == 0:
-                    out.append(col)
-                elif i == 0:  # the top field: nothing above it
-                    out.append(col >> sh)
-                elif sh == 0:  # the bottom field, the word's last use: in place
-                    out.append(np.bitwise_and(col, (1 << b) - 1, out=col))
-                else:
-                    out.append((col >> sh) & ((1 << b) - 1))
-        return out
-
-    return _columns(db, table, exprs, params, since, upto, twin, cut)
-
-
 def tie_columns(
     store: Store,
     contexts: Sequence[str],
     since: int = 0,
-    upto: int = _TOP,
+    upto: int = sq.TOP,
     twin: Store | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(a, b, context) of every tie (with an id past ``since`` and up to ``upto``) in id
@@ -297,16 +69,16 @@ def tie_columns(
     :func:`pair_ties`. ``twin``: see :func:`twin_of`."""
     db = store.db
     other = None if twin is None else twin.db
-    ctx, params = _code("context", contexts, -1, db, "ties")
-    ba, bb = _bits(db, "ties", "a"), _bits(db, "ties", "b")
+    ctx, params = sq.code("context", contexts, -1, db, "ties")
+    ba, bb = sq.bits(db, "ties", "a"), sq.bits(db, "ties", "b")
     bc = max(1, (len(contexts) + 1).bit_length())
     if ba and bb:
         # The CASE parameters come first in the statement, before the rowid range.
         word = [(f"{ctx} + 1", bc), ("a", ba), ("b", bb)]
-        cols = _packed(db, "ties", [word], params, since, upto, other)
+        cols = sq.packed(db, "ties", [word], params, since, upto, other)
         if cols is not None:
             return cols[1], cols[2], cols[0] - 1
-    a, b, c = _columns(db, "ties", ["a", "b", ctx], params, since, upto, other)
+    a, b, c = sq.columns(db, "ties", ["a", "b", ctx], params, since, upto, other)
     return a, b, c
 
 
@@ -342,19 +114,19 @@ def interaction_columns(
     db = store.db
     other = None if twin is None else twin.db
     channels = sorted(c.value for c in Channel)
-    ch, params = _code("channel", channels, -1, db, "interactions")
-    direction, dparams = _code(
+    ch, params = sq.code("channel", channels, -1, db, "interactions")
+    direction, dparams = sq.code(
         "direction", ["mutual", "outbound", "inbound"], 0, db, "interactions"
     )
-    bi = _bits(db, "interactions", "id")
+    bi = sq.bits(db, "interactions", "id")
     bc = max(1, (len(channels) + 1).bit_length())
     cols = None
     if bi:
         # Channel, direction and id in one packed value; the time on its own (it may be < 0).
-        got = _packed(
+        got = sq.packed(
             db,
             "interactions",
-            [[(f"{ch} + 1", bc), (direction, 2), ("id", bi)], [(_seconds("at"), 0)]],
+            [[(f"{ch} + 1", bc), (direction, 2), ("id", bi)], [(sq.seconds("at"), 0)]],
             [*params, *dparams],
             since[0],
             twin=other,
@@ -362,10 +134,10 @@ def interaction_columns(
         if got is not None:
             cols = [got[2], got[3], got[0] - 1, got[1]]
     if cols is None:
-        cols = _columns(
+        cols = sq.columns(
             db,
             "interactions",
-            ["id", _seconds("at"), ch, direction],
+            ["id", sq.seconds("at"), ch, direction],
             [*params, *dparams],
             since[0],
             twin=other,
@@ -373,8 +145,8 @@ def interaction_columns(
     iid, at, chan, dirn = cols
     if chan.size and int(chan.min()) < 0:  # a channel the model does not name: read them all
         channels = sorted(r[0] for r in db.execute("SELECT DISTINCT channel FROM interactions"))
-        ch, params = _code("channel", channels, -1)
-        chan = _columns(db, "interactions", [ch], params, since[0], int(iid[-1]))[0]
+        ch, params = sq.code("channel", channels, -1)
+        chan = sq.columns(db, "interactions", [ch], params, since[0], int(iid[-1]))[0]
     pid_i, person, pos = _participants(db, since[1], other)
     # Order participants by (interaction, position); usually they already are.
     if pid_i.size > 1:
@@ -428,13 +200,13 @@ def people_columns(store: Store, since: int = 0, twin: Store | None = None) -> P
     )
     ids, flags, bufs, lens = [], [], [], []
     other = None if twin is None else twin.db
-    for n, i, f, names in _read_chunks(store.db, "people", sql, tuple, since=since, twin=other):
+    for n, i, f, names in sq.read_chunks(store.db, "people", sql, tuple, since=since, twin=other):
         raw = np.frombuffer(names.encode("utf-8", "surrogatepass"), dtype=np.uint8)
         cut = np.flatnonzero(raw == 0)
         if cut.size != n - 1:
             return None
-        ids.append(_ints(i, n))
-        flags.append(_ints(f, n).astype(np.uint8))
+        ids.append(sq.ints(i, n))
+        flags.append(sq.ints(f, n).astype(np.uint8))
         lens.append(np.diff(np.concatenate(([-1], cut, [raw.size]))) - 1)
         bufs.append(np.delete(raw, cut))
     if not ids:
@@ -474,10 +246,10 @@ def job_columns(store: Store, since: int = 0, twin: Store | None = None) -> JobR
     cols: list[list[np.ndarray]] = [[], [], [], [], [], []]
     titles: list[str | None] = []
     other = None if twin is None else twin.db
-    for row in _read_chunks(store.db, "employments", sql, tuple, since=since, twin=other):
+    for row in sq.read_chunks(store.db, "employments", sql, tuple, since=since, twin=other):
         n = int(row[0])
         for k in range(6):
-            cols[k].append(_ints(row[1 + k], n))
+            cols[k].append(sq.ints(row[1 + k], n))
         got = row[7].split("\x00")
         if len(got) != n:
             return None
@@ -495,14 +267,14 @@ def _participants(
     into one value a row when they fit. Positions go in as ``position + 1`` capped at
     ``top``: if one lands on ``top`` or 0, or below (which makes its row's value, and so
     its interaction id, negative), the rows are read apart instead."""
-    bi = _bits(db, "interaction_people", "interaction_id")
-    bp = _bits(db, "interaction_people", "person_id")
+    bi = sq.bits(db, "interaction_people", "interaction_id")
+    bp = sq.bits(db, "interaction_people", "person_id")
     names = ["interaction_id", "person_id", "position"]
     if bi and bp:
         bpos = min(16, 62 - bi - bp)
         if bpos >= 2:
             top = (1 << bpos) - 1
-            got = _packed(
+            got = sq.packed(
                 db,
                 "interaction_people",
                 [
@@ -521,7 +293,7 @@ def _participants(
                     int(pos.min()) > 0 and int(pos.max()) < top and int(got[0].min()) >= 0
                 ):
                     return [got[0], got[1], pos - 1]
-    return _columns(db, "interaction_people", names, since=since, twin=twin)
+    return sq.columns(db, "interaction_people", names, since=since, twin=twin)
 
 
 def people_rows(
@@ -614,7 +386,7 @@ def shared_interactions(store: Store, a: int, b: int) -> list[tuple[int, int, st
     cur = store.db.cursor()
     cur.row_factory = None
     return cur.execute(
-        f"SELECT i.id, {_seconds('i.at')}, i.channel,"
+        f"SELECT i.id, {sq.seconds('i.at')}, i.channel,"
         " CASE i.direction WHEN 'outbound' THEN 'outbound' WHEN 'inbound' THEN 'inbound'"
         " ELSE 'mutual' END, p.person_id"
         " FROM interactions i JOIN interaction_people p ON p.interaction_id = i.id"
@@ -641,130 +413,6 @@ def shared_notes(store: Store, a: int, b: int) -> list[tuple[int, str, str, str 
 
 
 # ------------------------------------------------------------------ what was added since
-
-FED: dict[str, str] = {
-    "people": "name, is_me, is_team",
-    "employments": 'person_id, org_id, title, start, "end", current',
-    "ties": "a, b, context",
-    "interactions": "at, channel, direction",
-    "interaction_people": "interaction_id, person_id, position",
-}
-"""The tables the build reads rows of, and the columns it reads."""
-
-
-def high_water(store: Store) -> dict[str, int]:
-    """The last rowid of each table in :data:`FED` and of the ``graph_touched`` and
-    ``graph_deletes`` logs (0 when empty)."""
-    db = store.db
-    return {
-        t: int(db.execute(f"SELECT ifnull(max(rowid), 0) FROM {t}").fetchone()[0])
-        for t in (*FED, "graph_touched", "graph_deletes")
-    }
-
-
-def new_since(store: Store, marks: dict[str, int]) -> dict[str, int]:
-    """For each table of ``marks`` (:func:`high_water` at a build): the rowid past which
-    every row is new since then. That is the mark, or lower where rows at the top were
-    deleted since (SQLite reuses their rowids; see ``m006_graph_edits``)."""
-    cur = store.db.cursor()
-    cur.row_factory = None
-    lows = dict(
-        cur.execute(
-            "SELECT tbl, min(top) FROM graph_deletes WHERE id > ? GROUP BY tbl",
-            (marks.get("graph_deletes", 0),),
-        ).fetchall()
-    )
-    return {t: min(m, int(lows.get(t, m))) for t, m in marks.items()}
-
-
-def touched(store: Store, since: int, what: str) -> np.ndarray:
-    """The people an edit touched since the log's rowid ``since`` (sorted, distinct; see
-    ``m006_graph_edits``): ``"person"``, their own row or jobs; ``"pairs"``, a tie or an
-    interaction of theirs."""
-    cur = store.db.cursor()
-    cur.row_factory = None
-    rows = cur.execute(
-        "SELECT DISTINCT person_id FROM graph_touched WHERE id > ? AND what = ? ORDER BY person_id",
-        (since, what),
-    ).fetchall()
-    return np.array([r[0] for r in rows], dtype=np.int64)
-
-
-def joined_old(store: Store, since: tuple[int, int]) -> np.ndarray:
-    """Everyone on the interactions at or before ``since[0]`` that gained a participant row
-    past ``since[1]`` (someone added to an interaction read before), sorted."""
-    cur = store.db.cursor()
-    cur.row_factory = None
-    rows = cur.execute(
-        "SELECT DISTINCT person_id FROM interaction_people WHERE interaction_id IN"
-        # "+": a scan of the new rows by rowid, not of the primary key's index
-        " (SELECT interaction_id FROM interaction_people WHERE rowid > ? AND +interaction_id <= ?)"
-        " ORDER BY person_id",
-        (since[1], since[0]),
-    ).fetchall()
-    return np.array([r[0] for r in rows], dtype=np.int64)
-
-
-def ties_of(
-    store: Store, people: np.ndarray, contexts: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`tie_columns` of just the ties with one of ``people`` at either end (by
-    index), in id order."""
-    ctx, params = _code("context", contexts, -1)
-    cur = store.db.cursor()
-    cur.row_factory = None
-    ids = json.dumps([int(p) for p in people])
-    rows = cur.execute(
-        f"SELECT id, a, b, {ctx} FROM ties WHERE a IN (SELECT value FROM json_each(?))"
-        f" UNION SELECT id, a, b, {ctx} FROM ties WHERE b IN (SELECT value FROM json_each(?))"
-        " ORDER BY 1",
-        (*params, ids, *params, ids),
-    ).fetchall()
-    got = np.array(rows, dtype=np.int64).reshape(-1, 4)
-    return got[:, 1].copy(), got[:, 2].copy(), got[:, 3].copy()
-
-
-def interactions_of(store: Store, people: np.ndarray) -> InteractionColumns:
-    """:func:`interaction_columns` of just the interactions one of ``people`` is on (by
-    index), all their participants, ordered by interaction then position."""
-    channels = sorted(c.value for c in Channel)
-    cur = store.db.cursor()
-    cur.row_factory = None
-    rows = cur.execute(
-        f"SELECT i.id, {_seconds('i.at')}, i.channel,"
-        " CASE i.direction WHEN 'outbound' THEN 1 WHEN 'inbound' THEN 2 ELSE 0 END,"
-        " p.person_id FROM interactions i JOIN interaction_people p ON p.interaction_id = i.id"
-        " WHERE i.id IN (SELECT interaction_id FROM interaction_people"
-        "  WHERE person_id IN (SELECT value FROM json_each(?)))"
-        " ORDER BY i.id, p.position",
-        (json.dumps([int(p) for p in people]),),
-    ).fetchall()
-    seen = sorted({r[2] for r in rows} | set(channels))
-    code = {c: k for k, c in enumerate(seen)}
-    n = len(rows)
-    return InteractionColumns(
-        id=np.fromiter((r[0] for r in rows), dtype=np.int64, count=n),
-        at=np.fromiter((r[1] for r in rows), dtype=np.int64, count=n),
-        channel=np.fromiter((code[r[2]] for r in rows), dtype=np.int16, count=n),
-        direction=np.fromiter((r[3] for r in rows), dtype=np.int8, count=n),
-        person=np.fromiter((r[4] for r in rows), dtype=np.int64, count=n),
-        channels=seen,
-    )
-
-
-def rows_at(store: Store, marks: dict[str, int]) -> dict[str, list[Any] | None]:
-    """The read columns of the row at each table's mark (None where there is none): kept
-    with a build, and compared later to check that the rows it read are still the same
-    ones (a file swapped for another, or renumbered, reads as changed)."""
-    cur = store.db.cursor()
-    cur.row_factory = None
-    out: dict[str, list[Any] | None] = {}
-    for table, mark in marks.items():
-        if table not in FED:
-            continue
-        row = cur.execute(f"SELECT {FED[table]} FROM {table} WHERE rowid = ?", (mark,)).fetchone()
-        out[table] = None if row is None else list(row)
-    return out
 
 
 def signature(store: Store) -> tuple[int, int]:
