@@ -501,3 +501,18 @@ def test_a_big_entry_is_written_in_the_background_and_before_exit(demo_store: St
     got = _from_disk(demo_store)
     assert got.from_cache
     _assert_same(got, build_network(demo_store))
+
+
+def test_the_code_digest_covers_every_module_that_shapes_the_columns() -> None:
+    """An entry is keyed on a digest of the sources that read, sum, score and pack the
+    columns: a module left out would let an upgraded Carson load columns the old code made."""
+    graph = Path(_cache.__file__).parent
+    listed = {(graph / name).resolve() for name in _cache._SOURCES}
+    needed = {p.resolve() for p in graph.glob("_*.py") if p.name != "__init__.py"}
+    needed |= {(graph / n).resolve() for n in ("network.py", "weights.py")}
+    needed |= {
+        (graph.parent / "store" / n).resolve()
+        for n in ("graph_feed.py", "graph_edits.py", "_sql_columns.py")
+    }
+    assert needed - listed == set()
+    assert all(p.exists() for p in listed)

@@ -53,7 +53,10 @@ _SOURCES = (
     "_grow.py",
     "_load.py",
     "weights.py",
+    "_par.py",
     "../store/graph_feed.py",
+    "../store/graph_edits.py",
+    "../store/_sql_columns.py",
 )
 
 
