@@ -1,5 +1,6 @@
 """The build's fast paths give what their plain forms give: title codes, the current-job
-sort, the CSR pack and the passes shared among threads (``_par``)."""
+sort, the CSR pack, the adaptive word sort, direction bins and the passes shared among
+threads (``_par``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carson.graph import _par
-from carson.graph._snapshot import Snapshot
+from carson.graph._snapshot import Snapshot, sort_words
+from carson.graph._stats import _dir_bins
 from carson.graph._tables import _by_person_day, _codes
 
 _NO_DAY = np.iinfo(np.int64).min
@@ -147,3 +149,23 @@ def test_chunks_cover_every_item_once(monkeypatch: pytest.MonkeyPatch, ways: int
     _par.chunks(work, 1003, 100)
     assert (seen == 1).all()
     assert sorted(spans) == [(lo, min(1003, lo + 100)) for lo in range(0, 1003, 100)]
+
+
+@given(st.lists(st.integers(0, 2**40), unique=True, max_size=200), st.integers(0, 200))
+def test_sorting_words_nearly_in_order_or_not_gives_the_sorted_words(
+    values: list[int], shuffled: int
+) -> None:
+    words = np.array(sorted(values), dtype=np.uint64)
+    rng = np.random.default_rng(shuffled)
+    swap = rng.integers(0, max(1, words.size), size=(shuffled, 2))
+    for i, j in swap if words.size else []:  # a few swaps (nearly sorted) up to shuffled
+        words[[i, j]] = words[[j, i]]
+    want = np.sort(words)
+    sort_words(words)
+    assert words.tolist() == want.tolist()
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int64])
+def test_direction_bins_are_one_out_two_in_zero_else(dtype: type[np.integer]) -> None:
+    d = np.array([0, 1, 2, 3, -1, 2, 1, 100], dtype=dtype)
+    assert _dir_bins(d).tolist() == [0, 1, 2, 0, 0, 2, 1, 0]

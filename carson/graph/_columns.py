@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from carson.graph._snapshot import sort_pairs
+from carson.graph._snapshot import sort_pairs, sort_words
 from carson.models import TieContext
 
 if TYPE_CHECKING:
@@ -240,7 +240,7 @@ def _pair_keys(
             lo |= np.arange(at + c, at + c + lo.size, dtype=np.uint64)
             words[at + c : at + c + lo.size] = lo
         at += x.size
-    words.sort()
+    sort_words(words)
     # Pass 1: where a new key starts; pass 2: the keys, and each row's group number.
     new = np.empty(total, dtype=bool)
     prev = None

@@ -350,6 +350,18 @@ class PairStats:
         )
 
 
+_DIR_BIN = np.zeros(256, dtype=np.int8)
+"""Bin of each stored direction byte: 1 outbound, 2 inbound, 0 anything else (mutual)."""
+_DIR_BIN[1], _DIR_BIN[2] = 1, 2
+
+
+def _dir_bins(d: np.ndarray) -> np.ndarray:
+    """Each direction's bin (see ``_DIR_BIN``): one table lookup for bytes."""
+    if d.dtype.itemsize == 1:
+        return _DIR_BIN[d.view(np.uint8)]
+    return np.where(d == 1, 1, np.where(d == 2, 2, 0)).astype(np.int8)
+
+
 def _contacts(
     sig: Signals, w: GraphWeights
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -358,7 +370,8 @@ def _contacts(
     first = np.ones(sig.it_id.size, dtype=bool)
     first[1:] = sig.it_id[1:] != sig.it_id[:-1]
     starts = np.flatnonzero(first)
-    group = np.cumsum(first) - 1
+    group: np.ndarray = np.cumsum(first, dtype=np.int32 if first.size < 2**31 else np.int64)
+    np.subtract(group, 1, out=group)
     owner = sig.it_pid[starts][group]
     oo = np.flatnonzero(~first & (sig.it_pid != owner))
     oo_x, oo_y = owner[oo], sig.it_pid[oo]
@@ -406,14 +419,13 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
     tie_ctx = np.full(n, -1, dtype=np.int8)
     multi_pair = np.empty(0, dtype=np.int64)
     multi_prod = np.empty(0)
-    t_base = cbase[sig.tie_ctx]
     has_tie = np.zeros(n, dtype=bool)
     has_tie[inv_t] = True
     if int(np.count_nonzero(has_tie)) == n_ties:  # at most one tie row per pair
         tie_ctx[inv_t] = sig.tie_ctx
     elif n_ties:
         prod = np.ones(n)
-        np.multiply.at(prod, inv_t, 1 - 0.3 * t_base)
+        np.multiply.at(prod, inv_t, 1 - 0.3 * cbase[sig.tie_ctx])
         multi_pair = np.flatnonzero(np.bincount(inv_t, minlength=n) > 1)
         multi_prod = prod[multi_pair]
         del prod
@@ -423,7 +435,7 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
         np.minimum.at(best, inv_t, rank[sig.tie_ctx] * stride + np.arange(n_ties))
         tied = best < np.iinfo(np.int64).max
         tie_ctx[tied] = sig.tie_ctx[best[tied] % stride]
-    del t_base, has_tie
+    del has_tie
     tie_col = np.zeros(n, dtype=bool)
     tie_col[inv_t[sig.tie_ctx == _COLLEAGUE]] = True
     del inv_t
@@ -443,8 +455,9 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
     weighted[act] = np.bincount(loc, weights=recent, minlength=na)
     del recent
     # Outbound, inbound and mutual counts in one pass: 3 bins per pair.
-    dir3 = np.where(sig.it_dir[oo] == 1, 1, np.where(sig.it_dir[oo] == 2, 2, 0))
-    dir3 += loc.astype(np.int64) * 3
+    dir3 = loc.astype(np.int64)
+    dir3 *= 3
+    dir3 += _dir_bins(sig.it_dir[oo])
     by_dir = np.bincount(dir3, minlength=3 * na).reshape(na, 3) > 0
     del dir3
     dirs = np.zeros(n, dtype=np.uint8)
