@@ -38,6 +38,12 @@ if TYPE_CHECKING:
     pass
 
 
+_FINISH_CHUNK = 1 << 17
+"""Pairs scored at a time: a chunk's ~40 temporaries (1 MB each) stay within what the C
+allocator keeps for reuse; at 1M-pair chunks (8 MB each) they went back to the system and
+every chunk faulted its pages in again (~150,000 page faults at 1M people)."""
+
+
 @dataclass
 class _Now:
     """What scoring at one ``now`` needs besides the statistics."""
@@ -60,8 +66,8 @@ def finish(stats: PairStats, sig: Signals, w: GraphWeights, now: datetime) -> Sc
 
     Pairs are scored a chunk at a time, chunks shared among two threads (``_par``): every
     pair's arithmetic is its own, and a chunk's temporaries are recycled by the allocator
-    where pairs-sized ones would each cost a page fault per page (at 1M people, more than
-    the arithmetic)."""
+    (see ``_FINISH_CHUNK``) where pairs-sized ones would each cost a page fault per page (at
+    1M people, more than the arithmetic)."""
     now_s = unix_seconds(now)
     if now_s < stats.ref_s:
         raise ValueError(f"can't finish pair statistics before their day ({now} < {stats.ref})")
@@ -101,7 +107,7 @@ def finish(stats: PairStats, sig: Signals, w: GraphWeights, now: datetime) -> Sc
         context[lo:hi] = c
         stale[lo:hi] = st
 
-    _par.chunks(score, n, _CHUNK)
+    _par.chunks(score, n, _FINISH_CHUNK)
 
     # Notes that mention both people. A note about someone in no pair (id >= base) names
     # no pair: leave it out before packing keys (its key could spell another pair's).

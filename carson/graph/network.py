@@ -362,8 +362,13 @@ def snapshot_of(sc: Scored, ids: np.ndarray, tcost: np.ndarray, w: GraphWeights)
     # Person id → node index through a dense table (ids are store row ids: dense enough).
     lut = np.zeros(int(ids[-1]) + 1 if ids.size else 0, dtype=np.int32)
     lut[ids] = np.arange(ids.size, dtype=np.int32)
-    a, b, cost = _par.both(lambda: lut[sc.a], lambda: lut[sc.b], lambda: edge_costs(sc, w))
-    return Snapshot.from_edges(ids, a, b, cost, tcost)
+    a, b = _par.both(lambda: lut[sc.a], lambda: lut[sc.b])
+    # A pair's cost is a function of its strength alone: pack the strengths, then turn
+    # the packed ones into costs in place (the same numbers as packing the costs, without
+    # a pairs-sized array of them).
+    snap = Snapshot.from_edges(ids, a, b, sc.strength, tcost)
+    _strength_to_cost(snap.cost, w)
+    return snap
 
 
 def update_snapshot(
@@ -389,10 +394,21 @@ def update_snapshot(
 
 def edge_costs(sc: Scored, w: GraphWeights) -> np.ndarray:
     """Each pair's routing cost, ``-log`` hop probability."""
-    # cost = -log(p_min + (p_max - p_min) * strength), in place on one pairs-sized array.
-    cost = np.clip(sc.strength, 0.0, 1.0)
-    cost *= w.hop_p_max - w.hop_p_min
-    cost += w.hop_p_min
-    np.log(cost, out=cost)
-    np.negative(cost, out=cost)
+    cost = np.array(sc.strength, dtype=np.float64)
+    _strength_to_cost(cost, w)
     return cost
+
+
+def _strength_to_cost(x: np.ndarray, w: GraphWeights) -> None:
+    """Strengths to costs in place: ``-log(p_min + (p_max - p_min) * clip(strength, 0, 1))``,
+    a chunk at a time (a chunk's temporaries stay in cache)."""
+    for c in range(0, x.size, _COST_CHUNK):
+        part = x[c : c + _COST_CHUNK]
+        np.clip(part, 0.0, 1.0, out=part)
+        part *= w.hop_p_max - w.hop_p_min
+        part += w.hop_p_min
+        np.log(part, out=part)
+        np.negative(part, out=part)
+
+
+_COST_CHUNK = 1 << 16
