@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from carson.graph._columns import (
+    _CHUNK,
     _COLLEAGUE,
     _IN,
     _MUTUAL,
@@ -28,6 +29,7 @@ from carson.graph._columns import (
     _dense_unique,
     _group_max,
     _pair_keys,
+    _unique,
     unix_seconds,
 )
 from carson.graph.weights import GraphWeights
@@ -367,14 +369,23 @@ def _contacts(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Owner-to-other contact rows (row indices, owner, other) and co-presence pairs of two
     non-owners in small groups (x, y, first row of the interaction)."""
-    first = np.ones(sig.it_id.size, dtype=bool)
-    first[1:] = sig.it_id[1:] != sig.it_id[:-1]
+    rows = sig.it_id.size
+    first = np.ones(rows, dtype=bool)
+    np.not_equal(sig.it_id[1:], sig.it_id[:-1], out=first[1:])
     starts = np.flatnonzero(first)
-    group: np.ndarray = np.cumsum(first, dtype=np.int32 if first.size < 2**31 else np.int64)
+    group: np.ndarray = np.cumsum(first, dtype=np.int32 if rows < 2**31 else np.int64)
     np.subtract(group, 1, out=group)
-    owner = sig.it_pid[starts][group]
-    oo = np.flatnonzero(~first & (sig.it_pid != owner))
-    oo_x, oo_y = owner[oo], sig.it_pid[oo]
+    owner = sig.it_pid[starts]  # of each interaction
+    # Rows of someone other than their interaction's owner, a chunk at a time (no
+    # rows-sized array of owners).
+    other = np.empty(rows, dtype=bool)
+    for c in range(0, rows, _CHUNK):
+        e = min(rows, c + _CHUNK)
+        np.not_equal(sig.it_pid[c:e], owner[group[c:e]], out=other[c:e])
+        other[c:e] &= ~first[c:e]
+    oo = np.flatnonzero(other)
+    del other
+    oo_x, oo_y = owner[group[oo]], sig.it_pid[oo]
     sizes = np.diff(np.append(starts, sig.it_id.size)) - 1
     co_x: list[np.ndarray] = []
     co_y: list[np.ndarray] = []
@@ -383,10 +394,10 @@ def _contacts(
         gs = np.flatnonzero(sizes == m)
         if gs.size == 0:
             continue
-        rows = starts[gs][:, None] + 1 + np.arange(m)
+        at = starts[gs][:, None] + 1 + np.arange(m)
         iu, ju = np.triu_indices(m, 1)
-        co_x.append(sig.it_pid[rows[:, iu]].ravel())
-        co_y.append(sig.it_pid[rows[:, ju]].ravel())
+        co_x.append(sig.it_pid[at[:, iu]].ravel())
+        co_y.append(sig.it_pid[at[:, ju]].ravel())
         co_g.append(np.repeat(starts[gs], iu.size))
     cx = np.concatenate(co_x) if co_x else np.empty(0, np.int64)
     cy = np.concatenate(co_y) if co_y else np.empty(0, np.int64)
@@ -411,7 +422,7 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
     n = uniq.size
     n_ties = inv_t.size
     pa = uniq // base
-    pb = uniq % base
+    pb = np.remainder(uniq, base, out=uniq)  # in the keys' buffer: no fresh pairs-sized one
     del uniq
 
     # Ties: the strongest context and the product the context part needs.
@@ -450,19 +461,23 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
     count = np.zeros(n, dtype=np.int32)
     count[act] = np.bincount(loc, minlength=na)
     recent = _decay(ref_s, at_oo, hl)
-    recent *= chw[ch_oo]
+    for c in range(0, recent.size, _CHUNK):
+        recent[c : c + _CHUNK] *= chw[ch_oo[c : c + _CHUNK]]
     weighted = np.zeros(n)
     weighted[act] = np.bincount(loc, weights=recent, minlength=na)
     del recent
-    # Outbound, inbound and mutual counts in one pass: 3 bins per pair.
-    dir3 = loc.astype(np.int64)
-    dir3 *= 3
-    dir3 += _dir_bins(sig.it_dir[oo])
-    by_dir = np.bincount(dir3, minlength=3 * na).reshape(na, 3) > 0
-    del dir3
+    # The directions seen: a flag per pair for each of outbound, inbound and mutual.
+    bins = _dir_bins(sig.it_dir[oo])
+    seen = np.zeros(na, dtype=np.uint8)
+    dirs_act = np.zeros(na, dtype=np.uint8)
+    for k, bit in ((1, _OUT), (2, _IN), (0, _MUTUAL)):
+        seen[:] = 0
+        seen[loc[bins == k]] = bit
+        dirs_act |= seen
+    del bins, seen
     dirs = np.zeros(n, dtype=np.uint8)
-    dirs[act] = by_dir[:, 1] * _OUT | by_dir[:, 2] * _IN | by_dir[:, 0] * _MUTUAL
-    del by_dir
+    dirs[act] = dirs_act
+    del dirs_act
     is_meeting = np.array([c == "meeting" for c in sig.channels])
     meetings = np.zeros(n, dtype=np.int32)
     meetings[act] = np.bincount(loc[is_meeting[ch_oo]], minlength=na)
@@ -475,7 +490,8 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
     del at_oo, ch_oo, inv_oo, loc, act
 
     # Co-presence of two non-owners.
-    co, cloc = _dense_unique(inv_co, n)
+    # Few co-presence rows in most stores: sorted, not marked in a pairs-sized table.
+    co, cloc = _dense_unique(inv_co, n) if inv_co.size * 16 > n else _unique(inv_co)
     meeting_like = np.array([c in ("meeting", "event", "call") for c in sig.channels])
     co_meet_row = meeting_like[sig.it_channel[cg]]
     co_meet = np.bincount(cloc[co_meet_row], minlength=co.size).astype(np.int32)
