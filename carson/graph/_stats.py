@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from carson.graph import _par
 from carson.graph._columns import (
     _CHUNK,
     _COLLEAGUE,
@@ -407,9 +408,12 @@ def _contacts(
 
 def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
     """The per-pair statistics of the ties and interactions in ``sig`` as of ``ref`` (see
-    :class:`PairStats`); its jobs and notes are not read."""
+    :class:`PairStats`); its jobs and notes are not read.
+
+    Once every row knows its pair, the tie columns (with the pairs' ids and co-presence)
+    and the contact columns are summed on two threads (``_par``): each makes its own
+    columns from its own rows."""
     ref_s = unix_seconds(ref)
-    hl = w.half_life_days
     cbase = _ctx_base(w)
     oo, oo_x, oo_y, cx, cy, cg = _contacts(sig, w)
 
@@ -420,13 +424,31 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
     uniq, (inv_t, inv_oo, inv_co) = _pair_keys(parts, base)
     del oo_x, oo_y, cx, cy
     n = uniq.size
-    n_ties = inv_t.size
-    pa = uniq // base
-    pb = np.remainder(uniq, base, out=uniq)  # in the keys' buffer: no fresh pairs-sized one
-    del uniq
 
-    # Ties: the strongest context and the product the context part needs.
+    def ids() -> dict[str, np.ndarray]:
+        pa = uniq // base
+        # The remainder in the keys' buffer: no fresh pairs-sized one.
+        return {"a": pa, "b": np.remainder(uniq, base, out=uniq)}
+
+    ties, contacts = _par.both(
+        lambda: {**_tie_sums(sig, inv_t, n, cbase), **ids(), **_co_sums(sig, inv_co, cg, n)},
+        lambda: _contact_sums(sig, w, oo, inv_oo, n, ref_s),
+    )
+    return PairStats(
+        ref=ref.replace(tzinfo=None),
+        half_life=w.half_life_days,
+        ctx_base=cbase,
+        weights=_stats_weights(w),
+        **ties,
+        **contacts,
+    )
+
+
+def _tie_sums(sig: Signals, inv_t: np.ndarray, n: int, cbase: np.ndarray) -> dict[str, np.ndarray]:
+    """The strongest tie context of each of ``n`` pairs (``inv_t``: each tie row's), the
+    product the context part needs for pairs with several ties, and the colleague flag."""
     # Tie rows name distinct (pair, context)s, as the store's UNIQUE (a, b, context) ensures.
+    n_ties = inv_t.size
     tie_ctx = np.full(n, -1, dtype=np.int8)
     multi_pair = np.empty(0, dtype=np.int64)
     multi_prod = np.empty(0)
@@ -449,10 +471,21 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
     del has_tie
     tie_col = np.zeros(n, dtype=bool)
     tie_col[inv_t[sig.tie_ctx == _COLLEAGUE]] = True
-    del inv_t
+    return {
+        "tie_ctx": tie_ctx,
+        "multi_pair": multi_pair,
+        "multi_prod": multi_prod,
+        "tie_col": tie_col,
+    }
 
-    # Owner-to-other contacts: sums over the pairs that have contact only (compact
-    # indices), scattered into the pair columns.
+
+def _contact_sums(
+    sig: Signals, w: GraphWeights, oo: np.ndarray, inv_oo: np.ndarray, n: int, ref_s: float
+) -> dict[str, np.ndarray]:
+    """Owner-to-other contact sums of each of ``n`` pairs (``oo``: the contact rows,
+    ``inv_oo``: their pairs): over the pairs that have contact only (compact indices),
+    scattered into the pair columns."""
+    hl = w.half_life_days
     act, loc = _dense_unique(inv_oo, n)
     na = act.size
     at_oo = sig.it_at[oo]
@@ -484,40 +517,28 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
     last = np.full(n, _NONE, dtype=np.int64)
     last[act] = _group_max(na, loc, at_oo)
     fut = np.flatnonzero(at_oo > ref_s)
-    fut_pair = act[loc[fut]].astype(np.int64)
-    fut_at = at_oo[fut].astype(np.int64)
-    fut_w = chw[ch_oo[fut]]
-    del at_oo, ch_oo, inv_oo, loc, act
+    return {
+        "count": count,
+        "meetings": meetings,
+        "dirs": dirs,
+        "last": last,
+        "weighted": weighted,
+        "fut_pair": act[loc[fut]].astype(np.int64),
+        "fut_at": at_oo[fut].astype(np.int64),
+        "fut_w": chw[ch_oo[fut]],
+    }
 
-    # Co-presence of two non-owners.
+
+def _co_sums(sig: Signals, inv_co: np.ndarray, cg: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """Co-presence of two non-owners: the pairs (of ``n``) that have some (``inv_co``: each
+    co-presence row's pair, ``cg``: its interaction's first row) and their sums."""
     # Few co-presence rows in most stores: sorted, not marked in a pairs-sized table.
     co, cloc = _dense_unique(inv_co, n) if inv_co.size * 16 > n else _unique(inv_co)
     meeting_like = np.array([c in ("meeting", "event", "call") for c in sig.channels])
     co_meet_row = meeting_like[sig.it_channel[cg]]
-    co_meet = np.bincount(cloc[co_meet_row], minlength=co.size).astype(np.int32)
-    co_thr = np.bincount(cloc[~co_meet_row], minlength=co.size).astype(np.int32)
-    co_last = _group_max(co.size, cloc, sig.it_at[cg])
-    return PairStats(
-        ref=ref.replace(tzinfo=None),
-        half_life=hl,
-        ctx_base=cbase,
-        weights=_stats_weights(w),
-        a=pa,
-        b=pb,
-        tie_ctx=tie_ctx,
-        multi_pair=multi_pair,
-        multi_prod=multi_prod,
-        tie_col=tie_col,
-        count=count,
-        meetings=meetings,
-        dirs=dirs,
-        last=last,
-        weighted=weighted,
-        co_pair=co.astype(np.int64),
-        co_meet=co_meet,
-        co_thr=co_thr,
-        co_last=co_last,
-        fut_pair=fut_pair,
-        fut_at=fut_at,
-        fut_w=fut_w,
-    )
+    return {
+        "co_pair": co.astype(np.int64),
+        "co_meet": np.bincount(cloc[co_meet_row], minlength=co.size).astype(np.int32),
+        "co_thr": np.bincount(cloc[~co_meet_row], minlength=co.size).astype(np.int32),
+        "co_last": _group_max(co.size, cloc, sig.it_at[cg]),
+    }
