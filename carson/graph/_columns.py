@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from carson.graph import _par
 from carson.graph._snapshot import sort_pairs, sort_words
 from carson.models import TieContext
 
@@ -228,41 +229,56 @@ def _pair_keys(
         uniq, inv = _unique(np.concatenate(keys))
         return uniq, np.split(inv, np.cumsum(sizes)[:-1])
     words = np.empty(total, dtype=np.uint64)
-    at = 0
     ub, ushift = np.uint64(base), np.uint64(shift)
-    for x, y in parts:
-        for c in range(0, x.size, _CHUNK):
-            xc, yc = x[c : c + _CHUNK], y[c : c + _CHUNK]
+    firsts = [0, *np.cumsum(sizes).tolist()]  # each part's first row among all
+
+    # The passes are split in chunks shared between two threads (``_par.chunks``): each
+    # chunk writes its own slice of words, flags, keys and groups, and its own rows of inv.
+    def pack(c: int, e: int) -> None:  # rows c:e of all parts, in part order
+        for k, (x, y) in enumerate(parts):
+            lo_row, hi_row = max(c, firsts[k]), min(e, firsts[k + 1])
+            if lo_row >= hi_row:
+                continue
+            xc = x[lo_row - firsts[k] : hi_row - firsts[k]]
+            yc = y[lo_row - firsts[k] : hi_row - firsts[k]]
             lo = np.minimum(xc, yc).astype(np.uint64)
             lo *= ub
             lo += np.maximum(xc, yc).astype(np.uint64)
             lo <<= ushift
-            lo |= np.arange(at + c, at + c + lo.size, dtype=np.uint64)
-            words[at + c : at + c + lo.size] = lo
-        at += x.size
+            lo |= np.arange(lo_row, hi_row, dtype=np.uint64)
+            words[lo_row:hi_row] = lo
+
+    _par.chunks(pack, total, _CHUNK)
     sort_words(words)
-    # Pass 1: where a new key starts; pass 2: the keys, and each row's group number.
+    # Pass 1: where a new key starts, and how many start in each chunk; pass 2: the keys,
+    # and each row's group number.
     new = np.empty(total, dtype=bool)
-    prev = None
-    for c in range(0, total, _CHUNK):
-        v = words[c : c + _CHUNK] >> ushift
-        part = new[c : c + v.size]
-        part[0] = prev is None or v[0] != prev
+    starts_in = np.zeros(-(-total // _CHUNK), dtype=np.int64)
+
+    def flags(c: int, e: int) -> None:
+        v = words[c:e] >> ushift
+        part = new[c:e]
+        part[0] = c == 0 or v[0] != words[c - 1] >> ushift
         np.not_equal(v[1:], v[:-1], out=part[1:])
-        prev = v[-1]
-    uniq = np.empty(int(np.count_nonzero(new)), dtype=np.int64)
+        starts_in[c // _CHUNK] = np.count_nonzero(part)
+
+    _par.chunks(flags, total, _CHUNK)
+    before = np.cumsum(starts_in) - starts_in
+    uniq = np.empty(int(starts_in.sum()), dtype=np.int64)
     inv = np.empty(total, dtype=np.int32 if total < 2**31 else np.int64)
     mask = np.uint64((1 << shift) - 1)
-    done = 0
-    for c in range(0, total, _CHUNK):
-        w = words[c : c + _CHUNK]
-        flag = new[c : c + w.size]
+
+    def number(c: int, e: int) -> None:
+        w = words[c:e]
+        flag = new[c:e]
+        done = int(before[c // _CHUNK])
         group = np.cumsum(flag, dtype=inv.dtype)
         group += done - 1
         got = (w[flag] >> ushift).view(np.int64)
         uniq[done : done + got.size] = got
-        done += got.size
         inv[(w & mask).view(np.int64)] = group
+
+    _par.chunks(number, total, _CHUNK)
     return uniq, np.split(inv, np.cumsum(sizes)[:-1])
 
 

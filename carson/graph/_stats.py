@@ -378,14 +378,15 @@ def _contacts(
     np.subtract(group, 1, out=group)
     owner = sig.it_pid[starts]  # of each interaction
     # Rows of someone other than their interaction's owner, a chunk at a time (no
-    # rows-sized array of owners).
+    # rows-sized array of owners; chunks shared between two threads).
     other = np.empty(rows, dtype=bool)
-    for c in range(0, rows, _CHUNK):
-        e = min(rows, c + _CHUNK)
+
+    def others(c: int, e: int) -> None:
         np.not_equal(sig.it_pid[c:e], owner[group[c:e]], out=other[c:e])
         other[c:e] &= ~first[c:e]
+
+    _par.chunks(others, rows, _CHUNK)
     oo = np.flatnonzero(other)
-    del other
     oo_x, oo_y = owner[group[oo]], sig.it_pid[oo]
     sizes = np.diff(np.append(starts, sig.it_id.size)) - 1
     co_x: list[np.ndarray] = []
