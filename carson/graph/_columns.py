@@ -94,10 +94,12 @@ class Signals:
         ta, tb, tc = ties
         if tc.size and int(tc.min()) < 0:
             raise ValueError("a stored tie has a context Carson does not know")
+        if ta.dtype != tb.dtype or not bool((ta <= tb).all()):  # else they are min and max
+            ta, tb = np.minimum(ta, tb), np.maximum(ta, tb)
         it = interactions
         return cls(
-            tie_a=np.minimum(ta, tb),
-            tie_b=np.maximum(ta, tb),
+            tie_a=ta,
+            tie_b=tb,
             tie_ctx=tc.astype(np.int16),
             it_id=it.id,
             it_at=it.at,
