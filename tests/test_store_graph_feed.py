@@ -430,3 +430,16 @@ def test_no_twin_outside_a_read_transaction_or_after_a_write(demo_store: Store) 
             assert twin is None
     with _reading(demo_store) as rd, graph_feed.twin_of(rd) as twin:
         assert twin is not None
+
+
+@pytest.mark.parametrize("gap", [1, 3, 10_000])  # a lookup table, then a binary search
+def test_rows_of_finds_each_id_and_flags_the_missing(gap: int) -> None:
+    ids = np.arange(5, 5 + 400 * gap, gap, dtype=np.int64)
+    present = ids[[0, 7, 7, 399, 123]]
+    missing = np.array([0, 4, ids[-1] + 1, ids[-1] + 10**6] + ([6] if gap > 1 else []))
+    wanted = np.concatenate([present, missing])
+    rows = graph_feed._rows_of(ids, wanted)
+    found = ids[rows] == wanted
+    assert found.tolist() == [True] * present.size + [False] * missing.size
+    assert rows[: present.size].tolist() == [0, 7, 7, 399, 123]
+    assert graph_feed._rows_of(ids[:0], wanted).tolist() == [0] * wanted.size
