@@ -411,9 +411,9 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
     """The per-pair statistics of the ties and interactions in ``sig`` as of ``ref`` (see
     :class:`PairStats`); its jobs and notes are not read.
 
-    Once every row knows its pair, the tie columns (with the pairs' ids and co-presence)
-    and the contact columns are summed on two threads (``_par``): each makes its own
-    columns from its own rows."""
+    Once every row knows its pair, work is split between two threads (``_par``), each part
+    making its own columns: the tie columns (with the pairs' ids and co-presence) beside
+    numbering the contact rows' pairs, then the contact sums beside their flags."""
     ref_s = unix_seconds(ref)
     cbase = _ctx_base(w)
     oo, oo_x, oo_y, cx, cy, cg = _contacts(sig, w)
@@ -431,17 +431,20 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
         # The remainder in the keys' buffer: no fresh pairs-sized one.
         return {"a": pa, "b": np.remainder(uniq, base, out=uniq)}
 
-    ties, contacts = _par.both(
+    ties, (act, loc) = _par.both(
         lambda: {**_tie_sums(sig, inv_t, n, cbase), **ids(), **_co_sums(sig, inv_co, cg, n)},
-        lambda: _contact_sums(sig, w, oo, inv_oo, n, ref_s),
+        lambda: _dense_unique(inv_oo, n),
     )
+    rows = _Contacts(sig, w, act, loc, sig.it_at[oo], sig.it_channel[oo], sig.it_dir[oo], n)
+    sums, flags = _par.both(lambda: rows.sums(ref_s), rows.flags)
     return PairStats(
         ref=ref.replace(tzinfo=None),
         half_life=w.half_life_days,
         ctx_base=cbase,
         weights=_stats_weights(w),
         **ties,
-        **contacts,
+        **sums,
+        **flags,
     )
 
 
@@ -480,54 +483,69 @@ def _tie_sums(sig: Signals, inv_t: np.ndarray, n: int, cbase: np.ndarray) -> dic
     }
 
 
-def _contact_sums(
-    sig: Signals, w: GraphWeights, oo: np.ndarray, inv_oo: np.ndarray, n: int, ref_s: float
-) -> dict[str, np.ndarray]:
-    """Owner-to-other contact sums of each of ``n`` pairs (``oo``: the contact rows,
-    ``inv_oo``: their pairs): over the pairs that have contact only (compact indices),
-    scattered into the pair columns."""
-    hl = w.half_life_days
-    act, loc = _dense_unique(inv_oo, n)
-    na = act.size
-    at_oo = sig.it_at[oo]
-    ch_oo = sig.it_channel[oo]
-    chw = np.array([w.channel_weight.get(c, 0.4) for c in sig.channels])
-    count = np.zeros(n, dtype=np.int32)
-    count[act] = np.bincount(loc, minlength=na)
-    recent = _decay(ref_s, at_oo, hl)
-    for c in range(0, recent.size, _CHUNK):
-        recent[c : c + _CHUNK] *= chw[ch_oo[c : c + _CHUNK]]
-    weighted = np.zeros(n)
-    weighted[act] = np.bincount(loc, weights=recent, minlength=na)
-    del recent
-    # The directions seen: a flag per pair for each of outbound, inbound and mutual.
-    bins = _dir_bins(sig.it_dir[oo])
-    seen = np.zeros(na, dtype=np.uint8)
-    dirs_act = np.zeros(na, dtype=np.uint8)
-    for k, bit in ((1, _OUT), (2, _IN), (0, _MUTUAL)):
-        seen[:] = 0
-        seen[loc[bins == k]] = bit
-        dirs_act |= seen
-    del bins, seen
-    dirs = np.zeros(n, dtype=np.uint8)
-    dirs[act] = dirs_act
-    del dirs_act
-    is_meeting = np.array([c == "meeting" for c in sig.channels])
-    meetings = np.zeros(n, dtype=np.int32)
-    meetings[act] = np.bincount(loc[is_meeting[ch_oo]], minlength=na)
-    last = np.full(n, _NONE, dtype=np.int64)
-    last[act] = _group_max(na, loc, at_oo)
-    fut = np.flatnonzero(at_oo > ref_s)
-    return {
-        "count": count,
-        "meetings": meetings,
-        "dirs": dirs,
-        "last": last,
-        "weighted": weighted,
-        "fut_pair": act[loc[fut]].astype(np.int64),
-        "fut_at": at_oo[fut].astype(np.int64),
-        "fut_w": chw[ch_oo[fut]],
-    }
+@dataclass
+class _Contacts:
+    """Owner-to-other contact rows, by the pair (of ``n``) each is on: sums over the pairs
+    that have contact only (``act``; ``loc``: each row's index among them), scattered
+    into the pair columns. :meth:`sums` and :meth:`flags` make different columns: they run
+    on two threads."""
+
+    sig: Signals
+    w: GraphWeights
+    act: np.ndarray
+    loc: np.ndarray
+    at: np.ndarray
+    """Each row's Unix seconds, channel and direction."""
+    channel: np.ndarray
+    direction: np.ndarray
+    n: int
+
+    def _chw(self) -> np.ndarray:
+        return np.array([self.w.channel_weight.get(c, 0.4) for c in self.sig.channels])
+
+    def sums(self, ref_s: float) -> dict[str, np.ndarray]:
+        """Contact rows and their channel-weighted decayed sum as of ``ref_s``, and the rows
+        dated after it."""
+        act, loc, na = self.act, self.loc, self.act.size
+        chw = self._chw()
+        count = np.zeros(self.n, dtype=np.int32)
+        count[act] = np.bincount(loc, minlength=na)
+        recent = _decay(ref_s, self.at, self.w.half_life_days)
+        for c in range(0, recent.size, _CHUNK):
+            recent[c : c + _CHUNK] *= chw[self.channel[c : c + _CHUNK]]
+        weighted = np.zeros(self.n)
+        weighted[act] = np.bincount(loc, weights=recent, minlength=na)
+        del recent
+        fut = np.flatnonzero(self.at > ref_s)
+        return {
+            "count": count,
+            "weighted": weighted,
+            "fut_pair": act[loc[fut]].astype(np.int64),
+            "fut_at": self.at[fut].astype(np.int64),
+            "fut_w": chw[self.channel[fut]],
+        }
+
+    def flags(self) -> dict[str, np.ndarray]:
+        """The directions seen, the meetings and the last contact."""
+        act, loc, na = self.act, self.loc, self.act.size
+        # A flag per pair for each of outbound, inbound and mutual.
+        bins = _dir_bins(self.direction)
+        seen = np.zeros(na, dtype=np.uint8)
+        dirs_act = np.zeros(na, dtype=np.uint8)
+        for k, bit in ((1, _OUT), (2, _IN), (0, _MUTUAL)):
+            seen[:] = 0
+            seen[loc[bins == k]] = bit
+            dirs_act |= seen
+        del bins, seen
+        dirs = np.zeros(self.n, dtype=np.uint8)
+        dirs[act] = dirs_act
+        del dirs_act
+        is_meeting = np.array([c == "meeting" for c in self.sig.channels])
+        meetings = np.zeros(self.n, dtype=np.int32)
+        meetings[act] = np.bincount(loc[is_meeting[self.channel]], minlength=na)
+        last = np.full(self.n, _NONE, dtype=np.int64)
+        last[act] = _group_max(na, loc, self.at)
+        return {"dirs": dirs, "meetings": meetings, "last": last}
 
 
 def _co_sums(sig: Signals, inv_co: np.ndarray, cg: np.ndarray, n: int) -> dict[str, np.ndarray]:
