@@ -388,12 +388,20 @@ def _contacts(
     _par.chunks(others, rows, _CHUNK)
     oo = np.flatnonzero(other)
     oo_x, oo_y = owner[group[oo]], sig.it_pid[oo]
-    sizes = np.diff(np.append(starts, sig.it_id.size)) - 1
+    # Others on each interaction (int32 when rows fit), and the interactions of 2 to
+    # max_group_size others: few, so each size picks its own from them.
+    sizes = np.empty(starts.size, dtype=group.dtype)
+    np.subtract(starts[1:], starts[:-1], out=sizes[:-1])
+    sizes[-1:] = rows - starts[-1:]
+    sizes -= 1
+    small = np.flatnonzero((sizes >= 2) & (sizes <= w.max_group_size))
+    small_sizes = sizes[small]
+    del sizes
     co_x: list[np.ndarray] = []
     co_y: list[np.ndarray] = []
     co_g: list[np.ndarray] = []
-    for m in range(2, min(int(sizes.max(initial=0)), w.max_group_size) + 1):
-        gs = np.flatnonzero(sizes == m)
+    for m in range(2, min(int(small_sizes.max(initial=0)), w.max_group_size) + 1):
+        gs = small[small_sizes == m]
         if gs.size == 0:
             continue
         at = starts[gs][:, None] + 1 + np.arange(m)
