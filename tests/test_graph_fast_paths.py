@@ -169,3 +169,9 @@ def test_sorting_words_nearly_in_order_or_not_gives_the_sorted_words(
 def test_direction_bins_are_one_out_two_in_zero_else(dtype: type[np.integer]) -> None:
     d = np.array([0, 1, 2, 3, -1, 2, 1, 100], dtype=dtype)
     assert _dir_bins(d).tolist() == [0, 1, 2, 0, 0, 2, 1, 0]
+
+
+def test_both_keeps_small_passes_on_the_calling_thread() -> None:
+    me = threading.current_thread().name
+    names = _par.both(*(lambda: threading.current_thread().name for _ in range(2)), items=10)
+    assert names == [me, me]

@@ -21,11 +21,16 @@ WAYS = max(1, min(2, os.cpu_count() or 1))
 """Threads a pass is split over (two: the build's phases seldom gain from more)."""
 
 
-def both(*calls: Callable[[], Any]) -> list[Any]:
+SMALL = 1 << 16
+"""Items below which a pass is not worth threads: starting them costs more than they save,
+and the data would move between the cores' caches."""
+
+
+def both(*calls: Callable[[], Any], items: int | None = None) -> list[Any]:
     """Each call's result, the calls run at once (the first on this thread, each other on a
-    thread of its own; one after the other on one core). The first exception raised is
-    raised here, once every call has ended."""
-    if WAYS < 2 or len(calls) < 2:
+    thread of its own; one after the other on one core, or for fewer than :data:`SMALL`
+    ``items``). The first exception raised is raised here, once every call has ended."""
+    if WAYS < 2 or len(calls) < 2 or (items is not None and items < SMALL):
         return [c() for c in calls]
     out: list[Any] = [None] * len(calls)
     errors: list[BaseException | None] = [None] * len(calls)

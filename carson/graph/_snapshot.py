@@ -183,6 +183,7 @@ class Snapshot:
         _par.both(
             lambda: side(b, off_b, a, False),
             lambda: side(a, off_a, b, edge is not None),
+            items=m,
         )
         return snap
 

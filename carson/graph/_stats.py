@@ -442,9 +442,10 @@ def pair_stats(sig: Signals, w: GraphWeights, ref: datetime) -> PairStats:
     ties, (act, loc) = _par.both(
         lambda: {**_tie_sums(sig, inv_t, n, cbase), **ids(), **_co_sums(sig, inv_co, cg, n)},
         lambda: _dense_unique(inv_oo, n),
+        items=n,
     )
     rows = _Contacts(sig, w, act, loc, sig.it_at[oo], sig.it_channel[oo], sig.it_dir[oo], n)
-    sums, flags = _par.both(lambda: rows.sums(ref_s), rows.flags)
+    sums, flags = _par.both(lambda: rows.sums(ref_s), rows.flags, items=n)
     return PairStats(
         ref=ref.replace(tzinfo=None),
         half_life=w.half_life_days,

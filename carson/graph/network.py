@@ -362,7 +362,7 @@ def snapshot_of(sc: Scored, ids: np.ndarray, tcost: np.ndarray, w: GraphWeights)
     # Person id → node index through a dense table (ids are store row ids: dense enough).
     lut = np.zeros(int(ids[-1]) + 1 if ids.size else 0, dtype=np.int32)
     lut[ids] = np.arange(ids.size, dtype=np.int32)
-    a, b = _par.both(lambda: lut[sc.a], lambda: lut[sc.b])
+    a, b = _par.both(lambda: lut[sc.a], lambda: lut[sc.b], items=sc.a.size)
     # A pair's cost is a function of its strength alone: pack the strengths, then turn
     # the packed ones into costs in place (the same numbers as packing the costs, without
     # a pairs-sized array of them).
