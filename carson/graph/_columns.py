@@ -10,9 +10,9 @@ Scoring runs in two steps, ``score_pairs = finish(pair_stats(sig, w, now), sig, 
 on ``now`` (the costly part: grouping ~20M rows by pair), which merge with the sums of rows
 appended later and move to a later day exactly (``_stats.PairStats``); ``_finish.finish``
 is the rest, one vectorised pass over the pairs at ``now``, with colleague overlap and
-notes read whole. At 1M people / 9.6M pairs (``tools/bench/pair_stats_bench.py``, first
-calls in a fresh process): ~2.4 s for the sums (~414 MB of them), ~1.4-1.7 s to finish,
-~1.2 s to merge a 1 % append's (~0.3 s once the process has memory to reuse).
+notes read whole. At 1M people / 9.6M pairs (a cold build of the routes bench's store,
+median of 3, 2 cores; ``tools/bench/pair_stats_bench.py`` times the parts apart): ~1.9 s
+for the sums (~414 MB of them, mostly first touches of that memory), ~0.75 s to finish.
 
 This module holds what both steps share: the input columns (:class:`Signals`), the output
 (:class:`Scored`) and the numpy helpers.
