@@ -294,3 +294,23 @@ if __name__ == "__main__":
         write_reference()
     else:
         sys.exit("usage: python tests/test_notes_embedder.py --write-reference")
+
+
+def test_deriving_the_model_drops_what_older_versions_derived(tmp_path: Path) -> None:
+    """An upgrade derives a new file; the older derivation's file and digest go, while a
+    newer version's (sharing the data home) and anything else in the folder stay."""
+    from carson.notes._quantize import DERIVATION
+    from carson.notes.embedder import LOCAL_NAME
+
+    cache = tmp_path / "models"
+    cache.mkdir()
+    older = cache / f"{LOCAL_NAME}-d{DERIVATION - 1}-0123456789abcdef.onnx"
+    newer = cache / f"{LOCAL_NAME}-d{DERIVATION + 1}-0123456789abcdef.onnx"
+    other = cache / "notes.txt"
+    for f in (older, older.with_name(older.name + ".sha256"), newer, other):
+        f.write_bytes(b"x")
+    emb = LocalEmbedder(cache_dir=cache)
+    emb.embed(["payroll problems"])
+    assert emb.derived_path().is_file()
+    assert not older.exists() and not older.with_name(older.name + ".sha256").exists()
+    assert newer.exists() and other.exists()

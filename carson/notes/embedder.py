@@ -129,6 +129,23 @@ def derived_model_dir() -> Path:
     return locations.data_home() / "models"
 
 
+def _drop_older_derivations(folder: Path) -> None:
+    """Delete the derived models (and their digests) an older Carson left in ``folder``: a
+    lower derivation number than this one's. A newer one's files stay, so two versions
+    sharing a data home don't undo each other's cache."""
+    import re
+
+    from carson.notes._quantize import DERIVATION
+
+    pattern = re.compile(re.escape(LOCAL_NAME) + r"-d(\d+)-[0-9a-f]+\.onnx(\.sha256)?")
+    with contextlib.suppress(OSError):
+        for old in folder.iterdir():
+            got = pattern.fullmatch(old.name)
+            if got and int(got.group(1)) < DERIVATION:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+
+
 def _write_atomically(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
@@ -316,6 +333,7 @@ class LocalEmbedder(Embedder):
         except OSError:
             return derived
         self._derived_path = path
+        _drop_older_derivations(path.parent)
         return derived
 
     @property
