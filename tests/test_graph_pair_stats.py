@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from carson.graph import _par
 from carson.graph._columns import CONTEXTS, Scored, Signals, unix_seconds
 from carson.graph._finish import finish, score_pairs
 from carson.graph._stats import PairStats, pair_stats
@@ -188,7 +189,14 @@ def test_rebased_stats_finish_to_scoring_at_the_later_day(
     assert np.array_equal(got.strength, ref.strength)
 
 
-def test_appended_rows_in_several_deltas_merge_in_order() -> None:
+@pytest.mark.parametrize("threads", [False, True])
+def test_appended_rows_in_several_deltas_merge_in_order(
+    threads: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also with every pass split between two threads, as at scale."""
+    if threads:
+        monkeypatch.setattr(_par, "WAYS", 2)
+        monkeypatch.setattr(_par, "SMALL", 0)
     sig, n_ties, n_rows, _ = _world(7, 90)
     cuts_t = [0, n_ties // 2, n_ties, (n_ties + sig.tie_a.size) // 2, sig.tie_a.size]
     # Cut interaction rows between interactions (a delta never splits one).

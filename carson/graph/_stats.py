@@ -305,7 +305,8 @@ class PairStats:
         y_at[new] = new_at
         y_at[old] = old_at
         cols: dict[str, Any] = {}
-        for c in self._PAIR_COLS:
+
+        def merged(c: str) -> None:
             cx, cy = getattr(x, c), getattr(y, c)
             out = np.empty(size, dtype=np.result_type(cx, cy))
             out[from_x] = cx
@@ -323,6 +324,14 @@ class PairStats:
                 got = got + add
             out[old_at] = got
             cols[c] = out
+
+        # Each column is its own output: every other one on the second core (``_par``).
+        def merge_all(names: tuple[str, ...]) -> None:
+            for c in names:
+                merged(c)
+
+        some, rest = _halves(self._PAIR_COLS)
+        _par.both(lambda: merge_all(some), lambda: merge_all(rest), items=size)
         # Tie products: a pair with ties on both sides multiplies its two, and has several.
         both = old[(x.tie_ctx[pos[old]] >= 0) & (y.tie_ctx[old] >= 0)]
         prod = x.tie_prod(pos[both]) * y.tie_prod(both)
@@ -570,3 +579,9 @@ def _co_sums(sig: Signals, inv_co: np.ndarray, cg: np.ndarray, n: int) -> dict[s
         "co_thr": np.bincount(cloc[~co_meet_row], minlength=co.size).astype(np.int32),
         "co_last": _group_max(co.size, cloc, sig.it_at[cg]),
     }
+
+
+def _halves(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Every other name, from the first and from the second: columns of mixed widths
+    shared about evenly between two threads."""
+    return names[0::2], names[1::2]
