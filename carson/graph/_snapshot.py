@@ -302,8 +302,18 @@ class Snapshot:
             None if reuse or callable(cost) else cost,
         )
         if 2 * drop.size + at.size <= _RUNS:  # few changes: copy the stretches between whole
-            for p, q, t in zip(*(r.tolist() for r in _runs(drop, at, 2 * m)), strict=True):
-                out.copy(self, p, q, t)
+            pieces = [
+                (c, min(q, c + _CHUNK), t + c - p)
+                for p, q, t in zip(*(r.tolist() for r in _runs(drop, at, 2 * m)), strict=True)
+                for c in range(p, q, _CHUNK)
+            ]
+
+            def copy(lo: int, hi: int) -> None:
+                for p, q, t in pieces[lo:hi]:
+                    out.copy(self, p, q, t)
+
+            # Pieces fill disjoint slots: the two cores take them in turn (``_par``).
+            _par.chunks(copy, len(pieces), 1)
         else:
             self._copy_chunks(out, drop, at_out)
         costs = cost(rows) if callable(cost) else cost[rows]
@@ -331,16 +341,15 @@ class Snapshot:
         # The k-th kept old slot is k plus the gone slots up to it: gone slot i has
         # drop[i] - i kept ones before it.
         gap = drop - np.arange(drop.size)
-        size = out.indices.size
-        for c in range(0, size, _CHUNK):
-            e = min(size, c + _CHUNK)
+
+        def chunk(c: int, e: int) -> None:
             i0, i1 = (int(x) for x in np.searchsorted(at_out, [c, e]))
             k0, k1 = c - i0, e - i1  # ordinals of the old slots kept in this chunk
             s0, s1 = (int(x) for x in np.array([k0, k1]) + np.searchsorted(gap, [k0, k1], "right"))
             d0, d1 = (int(x) for x in np.searchsorted(drop, [s0, s1]))
             if i0 == i1 and d0 == d1:
                 out.copy(self, s0, s1, c)
-                continue
+                return
             dst = np.ones(e - c, dtype=bool)
             dst[at_out[i0:i1] - c] = False
             indices, edge, cost = out.converted(self, s0, s1)
@@ -351,6 +360,9 @@ class Snapshot:
             out.indices[c:e][dst] = indices
             out.edge[c:e][dst] = edge
             out.cost[c:e][dst] = cost
+
+        # Each chunk fills its own slots: the two cores take them in turn (``_par``).
+        _par.chunks(chunk, out.indices.size, _CHUNK)
 
     def _gone_slots(
         self, gone: np.ndarray, old: tuple[np.ndarray, np.ndarray] | None, m: int
