@@ -16,7 +16,7 @@ from datetime import datetime
 
 import numpy as np
 
-from carson.graph import _cache
+from carson.graph import _cache, _par
 from carson.graph._columns import CONTEXTS, Scored, Signals
 from carson.graph._finish import finish
 from carson.graph._snapshot import Snapshot
@@ -315,10 +315,10 @@ def parts_of(cols: dict[str, np.ndarray]) -> tuple[Snapshot, Scored, Tables]:
     )
     base = int(cols["pair_base"][0])
     keys = cols["pair_keys"]
-    a = keys // base  # a and b are the pair key's parts: not stored twice
+    a, b = _split_keys(keys, base)
     sc = Scored(
         a=a,
-        b=keys - a * base,
+        b=b,
         strength=cols["pair_strength"],
         context=cols["pair_context"],
         stale=cols["pair_stale"],
@@ -335,3 +335,21 @@ def parts_of(cols: dict[str, np.ndarray]) -> tuple[Snapshot, Scored, Tables]:
     ):
         raise ValueError("cached graph columns do not fit together")
     return snap, sc, tables
+
+
+def _split_keys(keys: np.ndarray, base: int) -> tuple[np.ndarray, np.ndarray]:
+    """A pair key's parts ``(key // base, key % base)``: ``a`` and ``b`` are not stored
+    twice. Computed a chunk at a time on both cores (``_par``)."""
+    a, b = np.empty_like(keys), np.empty_like(keys)
+
+    def part(lo: int, hi: int) -> None:
+        np.floor_divide(keys[lo:hi], base, out=a[lo:hi])
+        np.multiply(a[lo:hi], base, out=b[lo:hi])
+        np.subtract(keys[lo:hi], b[lo:hi], out=b[lo:hi])
+
+    _par.chunks(part, keys.size, _KEY_CHUNK)
+    return a, b
+
+
+_KEY_CHUNK = 1 << 18
+"""Pair keys split per chunk in :func:`_split_keys` (a few MB: the chunk stays in cache)."""

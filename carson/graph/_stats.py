@@ -201,7 +201,14 @@ class PairStats:
     def take(self, mask: np.ndarray) -> PairStats:
         """Only the pairs where ``mask`` is true; side-list rows follow their pairs."""
         new_row = np.cumsum(mask) - 1
-        changes: dict[str, Any] = {c: getattr(self, c)[mask] for c in self._PAIR_COLS}
+        changes: dict[str, Any] = {}
+
+        def pick(names: tuple[str, ...]) -> None:
+            for c in names:
+                changes[c] = getattr(self, c)[mask]
+
+        some, rest = _halves(self._PAIR_COLS)  # on two threads (``_par``), as in ``merge``
+        _par.both(lambda: pick(some), lambda: pick(rest), items=self.n)
         for cols, rows in self._sides():
             ok = mask[rows]
             changes.update({c: getattr(self, c)[ok] for c in cols[1:]})
