@@ -17,8 +17,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-CHUNK = 1 << 20
-"""Rows per ``group_concat`` chunk (a few MB of text per column)."""
+CHUNK = 1 << 18
+"""Rows per ``group_concat`` chunk (a few MB of text per column; small enough for two
+connections to share a table evenly)."""
 
 SPLIT = 1 << 16
 """Rowids from which a table read is split between two connections (see ``graph_feed.twin_of``)."""
@@ -126,29 +127,36 @@ def read_chunks(
     rowid < ?``, the count of rows first) for each rowid chunk past ``since`` and up to
     ``upto`` that has rows, in rowid order.
 
-    With ``twin`` (another connection to the same file, see ``graph_feed.twin_of``), the upper
-    half of the rowids is read on it, in a thread, while ``db`` reads the lower half:
+    With ``twin`` (another connection to the same file, see ``graph_feed.twin_of``), it
+    reads chunks in a thread while ``db`` does, each taking the next chunk not yet taken:
     SQLite runs without the GIL, so two cores share a big table's read."""
     rows = span(db, table, since, upto)
     if rows is None:
         return []
     lo, hi = rows[0], rows[1] + 1
+    starts = range(lo, hi, CHUNK)
+    got: list[T | None] = [None] * len(starts)
+    taken = iter(range(len(starts)))
+    lock = threading.Lock()
 
-    def run(conn: sqlite3.Connection, start: int, end: int) -> list[T]:
+    def run(conn: sqlite3.Connection) -> None:
         cur = conn.cursor()
         cur.row_factory = None
-        out = []
-        for at in range(start, end, CHUNK):
-            row = cur.execute(sql, (*params, at, min(at + CHUNK, end))).fetchone()
+        while True:
+            with lock:
+                k = next(taken, None)
+            if k is None:
+                return
+            at = starts[k]
+            row = cur.execute(sql, (*params, at, min(at + CHUNK, hi))).fetchone()
             if int(row[0]):
-                out.append(parse(row))
-        return out
+                got[k] = parse(row)
 
-    if twin is None or hi - lo < SPLIT:
-        return run(db, lo, hi)
-    mid = (lo + hi) // 2
-    below, above = together(lambda: run(db, lo, mid), lambda: run(twin, mid, hi))
-    return below + above
+    if twin is None or hi - lo < SPLIT or len(starts) < 2:
+        run(db)
+    else:  # both connections take the next chunk until none is left
+        together(lambda: run(db), lambda: run(twin))
+    return [g for g in got if g is not None]
 
 
 def columns(
