@@ -443,3 +443,30 @@ def test_rows_of_finds_each_id_and_flags_the_missing(gap: int) -> None:
     assert found.tolist() == [True] * present.size + [False] * missing.size
     assert rows[: present.size].tolist() == [0, 7, 7, 399, 123]
     assert graph_feed._rows_of(ids[:0], wanted).tolist() == [0] * wanted.size
+
+
+def test_a_failed_chunk_stops_both_connections_and_raises(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error (or Ctrl-C) on one connection's chunk reaches the caller, and the other
+    connection stops taking chunks rather than read the rest of the table first."""
+    from carson.graph._load import _reading
+
+    monkeypatch.setattr(_sql_columns, "SPLIT", 16)
+    monkeypatch.setattr(_sql_columns, "CHUNK", 16)
+    calls: list[int] = []
+
+    def parse(row: tuple[object, ...]) -> int:
+        calls.append(1)
+        if len(calls) == 3:
+            raise ValueError("a damaged chunk")
+        return 0
+
+    sql = "SELECT count(*) FROM ties WHERE rowid >= ? AND rowid < ?"
+    with _reading(demo_store) as rd, graph_feed.twin_of(rd) as twin:
+        assert twin is not None
+        chunks = len(_sql_columns.read_chunks(rd.db, "ties", sql, lambda r: 0, twin=twin.db))
+        assert chunks > 40
+        with pytest.raises(ValueError, match="a damaged chunk"):
+            _sql_columns.read_chunks(rd.db, "ties", sql, parse, twin=twin.db)
+    assert len(calls) < chunks // 2

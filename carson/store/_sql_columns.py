@@ -138,19 +138,24 @@ def read_chunks(
     got: list[T | None] = [None] * len(starts)
     taken = iter(range(len(starts)))
     lock = threading.Lock()
+    failed = threading.Event()  # one side failed (or was interrupted): the other stops too
 
     def run(conn: sqlite3.Connection) -> None:
         cur = conn.cursor()
         cur.row_factory = None
-        while True:
-            with lock:
-                k = next(taken, None)
-            if k is None:
-                return
-            at = starts[k]
-            row = cur.execute(sql, (*params, at, min(at + CHUNK, hi))).fetchone()
-            if int(row[0]):
-                got[k] = parse(row)
+        try:
+            while not failed.is_set():
+                with lock:
+                    k = next(taken, None)
+                if k is None:
+                    return
+                at = starts[k]
+                row = cur.execute(sql, (*params, at, min(at + CHUNK, hi))).fetchone()
+                if int(row[0]):
+                    got[k] = parse(row)
+        except BaseException:
+            failed.set()
+            raise
 
     if twin is None or hi - lo < SPLIT or len(starts) < 2:
         run(db)
