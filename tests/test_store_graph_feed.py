@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -370,13 +371,44 @@ def test_reads_since_a_mark_return_only_the_rows_added_after_it(demo_store: Stor
     assert graph_edits.joined_old(demo_store, since_it).tolist() == sorted([*on_it, x])
 
 
-def test_a_twin_reads_the_same_columns_in_halves(
-    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+class _CountingConnection:
+    """A connection whose cursors count the chunks they read, per table."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.reads: dict[str, int] = {}
+
+    def cursor(self) -> _CountingConnection:
+        self._cur = self.db.cursor()
+        self._cur.row_factory = None
+        return self
+
+    def execute(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
+        table = sql.split(" FROM ")[1].split()[0]
+        self.reads[table] = self.reads.get(table, 0) + 1
+        return self._cur.execute(sql, params)
+
+    row_factory = None
+
+
+@pytest.mark.parametrize("order", ["at once", "twin first"])
+def test_a_twin_shares_the_reads_and_gives_the_same_columns(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch, order: str
 ) -> None:
-    """Tables read in halves on a reader and its twin (small chunks, so each half is
-    several) give the very columns one connection reads, in the same order."""
+    """Tables read in chunks (small ones, so there are many) shared by a reader and its
+    twin give the very columns one connection reads, in the same order: with both
+    connections at once, and with the twin's side run first (so it takes every chunk,
+    which threads on a tiny store may or may not do)."""
     from carson.graph._load import _reading
     from carson.graph._tables import JobColumns
+
+    if order == "twin first":
+
+        def serial(first, second):  # type: ignore[no-untyped-def]
+            theirs = second()
+            return first(), theirs
+
+        monkeypatch.setattr(_sql_columns, "together", serial)
 
     alone = (
         graph_feed.tie_columns(demo_store, CONTEXTS),
@@ -386,31 +418,28 @@ def test_a_twin_reads_the_same_columns_in_halves(
     )
     monkeypatch.setattr(_sql_columns, "SPLIT", 16)
     monkeypatch.setattr(_sql_columns, "CHUNK", 97)
-    halves: list[tuple[str, int]] = []
-    real = _sql_columns.read_chunks
-
-    def spy(db, table, *args, **kwargs):  # type: ignore[no-untyped-def]
-        out = real(db, table, *args, **kwargs)
-        if kwargs.get("twin") is not None or (len(args) > 5 and args[5] is not None):
-            halves.append((table, len(out)))
-        return out
-
-    monkeypatch.setattr(_sql_columns, "read_chunks", spy)
     with _reading(demo_store) as rd, graph_feed.twin_of(rd) as twin:
         assert twin is not None and twin.db is not rd.db
+        counting = _CountingConnection(twin.db)
+        twin.db = counting  # type: ignore[assignment]
         both = (
             graph_feed.tie_columns(rd, CONTEXTS, twin=twin),
             _as_rows(graph_feed.interaction_columns(rd, twin=twin)),
             graph_feed.people_columns(rd, twin=twin),
             graph_feed.job_columns(rd, twin=twin),
         )
+        twin.db = counting.db
         assert JobColumns.read(twin).person.tolist() == both[3].person.tolist()
-    assert {t for t, n in halves if n > 2} >= {"ties", "interactions", "interaction_people"}
+    if order == "twin first":
+        for table in ("ties", "interactions", "interaction_people", "employments", "people"):
+            assert counting.reads.get(table, 0) >= 2, counting.reads
     for x, y in zip(alone[0], both[0], strict=True):
         assert x.tolist() == y.tolist()
     assert alone[1] == both[1]
+    assert alone[2] is not None and both[2] is not None
     assert alone[2].id.tolist() == both[2].id.tolist()
     assert alone[2].name_buf.tobytes() == both[2].name_buf.tobytes()
+    assert alone[3] is not None and both[3] is not None
     assert alone[3].id.tolist() == both[3].id.tolist() and alone[3].title == both[3].title
 
 

@@ -50,9 +50,9 @@ def build(
 ) -> Built:
     """The network from everything in ``store`` (``owner``: the store it answers for).
 
-    With ``twin`` (``graph_feed.twin_of`` a reader in a read transaction), the big tables
-    are read in halves on both connections at once (SQLite works without the GIL, so two
-    cores share the reads)."""
+    With ``twin`` (``graph_feed.twin_of`` a reader in a read transaction), both
+    connections read each table at once, chunk by chunk (SQLite works without the GIL, so
+    two cores share the reads)."""
     ties = graph_feed.tie_columns(store, CONTEXTS, twin=twin)
     interactions = graph_feed.interaction_columns(store, twin=twin)
     jobs = JobColumns.read(store, twin=twin)
