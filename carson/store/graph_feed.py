@@ -2,8 +2,8 @@
 
 Building the graph needs a few integer columns of the big tables (ties, interactions and
 their participants, jobs, people), read through ``_sql_columns`` (``group_concat`` text
-parsed by numpy, small fields packed into one value, text as codes in SQL), in halves on a
-reader and its twin (:func:`twin_of`). No evidence JSON is read for the build: a tie's
+parsed by numpy, small fields packed into one value, text as codes in SQL), chunks shared
+by a reader and its twin (:func:`twin_of`). No evidence JSON is read for the build: a tie's
 evidence, jobs, notes and shared interactions are fetched per pair, by index, when a route
 card or explanation asks (:func:`pair_ties` and friends). What changed since a build is
 ``graph_edits``'s.
