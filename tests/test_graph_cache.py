@@ -509,7 +509,7 @@ def test_the_code_digest_covers_every_module_that_shapes_the_columns() -> None:
     graph = Path(_cache.__file__).parent
     listed = {(graph / name).resolve() for name in _cache._SOURCES}
     needed = {p.resolve() for p in graph.glob("_*.py") if p.name != "__init__.py"}
-    needed |= {(graph / n).resolve() for n in ("network.py", "weights.py")}
+    needed |= {(graph / n).resolve() for n in ("network.py", "weights.py", "../_par.py")}
     needed |= {
         (graph.parent / "store" / n).resolve()
         for n in ("graph_feed.py", "graph_edits.py", "_sql_columns.py")

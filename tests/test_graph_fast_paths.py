@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carson.graph import _par
+from carson import _par
 from carson.graph._snapshot import Snapshot, sort_words
 from carson.graph._stats import _dir_bins
 from carson.graph._tables import _by_person_day, _codes

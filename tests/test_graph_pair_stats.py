@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carson.graph import _par
+from carson import _par
 from carson.graph._columns import CONTEXTS, Scored, Signals, unix_seconds
 from carson.graph._finish import finish, score_pairs
 from carson.graph._stats import PairStats, pair_stats

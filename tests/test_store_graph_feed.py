@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from carson import _par
 from carson.graph import build_network
 from carson.graph._columns import CONTEXTS
 from carson.store import Store, _sql_columns, graph_edits, graph_feed
@@ -404,11 +405,11 @@ def test_a_twin_shares_the_reads_and_gives_the_same_columns(
 
     if order == "twin first":
 
-        def serial(first, second):  # type: ignore[no-untyped-def]
+        def serial(first, second, **_):  # type: ignore[no-untyped-def]
             theirs = second()
-            return first(), theirs
+            return [first(), theirs]
 
-        monkeypatch.setattr(_sql_columns, "together", serial)
+        monkeypatch.setattr(_par, "both", serial)
 
     alone = (
         graph_feed.tie_columns(demo_store, CONTEXTS),

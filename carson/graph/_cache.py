@@ -53,7 +53,7 @@ _SOURCES = (
     "_grow.py",
     "_load.py",
     "weights.py",
-    "_par.py",
+    "../_par.py",
     "../store/graph_feed.py",
     "../store/graph_edits.py",
     "../store/_sql_columns.py",

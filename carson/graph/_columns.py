@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from carson.graph import _par
+from carson import _par
 from carson.graph._snapshot import sort_pairs, sort_words
 from carson.models import TieContext
 

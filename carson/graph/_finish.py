@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from carson.graph import _par
+from carson import _par
 from carson.graph._columns import (
     _CHUNK,
     _COLLEAGUE,

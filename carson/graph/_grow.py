@@ -16,7 +16,8 @@ from datetime import datetime
 
 import numpy as np
 
-from carson.graph import _cache, _par
+from carson import _par
+from carson.graph import _cache
 from carson.graph._columns import CONTEXTS, Scored, Signals
 from carson.graph._finish import finish
 from carson.graph._snapshot import Snapshot

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from carson.graph import _par
+from carson import _par
 
 
 def sort_order(x: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from carson.graph import _par
+from carson import _par
 from carson.graph._columns import (
     _CHUNK,
     _COLLEAGUE,

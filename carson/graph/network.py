@@ -28,7 +28,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from carson.graph import _par
+from carson import _par
 from carson.graph._columns import CONTEXTS, Scored
 from carson.graph._search import Router
 from carson.graph._snapshot import Snapshot, changed_rows, kept_rows

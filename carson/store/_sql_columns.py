@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from carson import _par
+
 CHUNK = 1 << 18
 """Rows per ``group_concat`` chunk (a few MB of text per column; small enough for two
 connections to share a table evenly)."""
@@ -25,7 +27,6 @@ SPLIT = 1 << 16
 """Rowids from which a table read is split between two connections (see ``graph_feed.twin_of``)."""
 
 T = TypeVar("T")
-U = TypeVar("U")
 
 
 def seconds(expr: str) -> str:
@@ -90,29 +91,6 @@ def span(db: sqlite3.Connection, table: str, since: int, upto: int = TOP) -> tup
     return None if lo is None else (int(lo), int(hi))
 
 
-def together(first: Callable[[], T], second: Callable[[], U]) -> tuple[T, U]:
-    """``first()`` here while ``second()`` runs on a thread; both results (an exception of
-    either is raised here, after both ended)."""
-    got: list[U] = []
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            got.append(second())
-        except BaseException as exc:  # re-raised below, in the caller's thread
-            failed.append(exc)
-
-    worker = threading.Thread(target=run, name="carson-graph-read")
-    worker.start()
-    try:
-        mine = first()
-    finally:
-        worker.join()
-    if failed:
-        raise failed[0]
-    return mine, got[0]
-
-
 def read_chunks(
     db: sqlite3.Connection,
     table: str,
@@ -160,7 +138,7 @@ def read_chunks(
     if twin is None or hi - lo < SPLIT or len(starts) < 2:
         run(db)
     else:  # both connections take the next chunk until none is left
-        together(lambda: run(db), lambda: run(twin))
+        _par.both(lambda: run(db), lambda: run(twin))
     return [g for g in got if g is not None]
 
 

@@ -1,11 +1,12 @@
-"""Two cores for the build's numpy passes.
+"""Two cores for the graph build: its SQLite reads and its numpy passes.
 
 Most numpy work (ufuncs, sorts, gathers and scatters, ``bincount``) runs without the GIL,
-so independent passes over big arrays overlap when they run on threads. The compute phases
-of a build are otherwise single-threaded; these helpers give them the machine's other core
-without each function starting its own threads. Work is only ever split into parts whose
-results do not depend on how it was split (each writes its own slice or returns its own
-value), so results are the same bit for bit on any number of cores.
+and so does SQLite, so independent passes over big arrays, and reads on two connections,
+overlap when they run on threads. A build is otherwise single-threaded; these helpers give
+it the machine's other core without each function starting its own threads (here, not in
+``carson.graph``, so the store's column reads use them too). Work is only ever split into
+parts whose results do not depend on how it was split (each writes its own slice or
+returns its own value), so results are the same bit for bit on any number of cores.
 """
 
 from __future__ import annotations
