@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -203,12 +203,10 @@ class PairStats:
         new_row = np.cumsum(mask) - 1
         changes: dict[str, Any] = {}
 
-        def pick(names: tuple[str, ...]) -> None:
-            for c in names:
-                changes[c] = getattr(self, c)[mask]
+        def pick(c: str) -> None:
+            changes[c] = getattr(self, c)[mask]
 
-        some, rest = _halves(self._PAIR_COLS)  # on two threads (``_par``), as in ``merge``
-        _par.both(lambda: pick(some), lambda: pick(rest), items=self.n)
+        _each_column(pick, self._PAIR_COLS, self.n)
         for cols, rows in self._sides():
             ok = mask[rows]
             changes.update({c: getattr(self, c)[ok] for c in cols[1:]})
@@ -332,13 +330,7 @@ class PairStats:
             out[old_at] = got
             cols[c] = out
 
-        # Each column is its own output: every other one on the second core (``_par``).
-        def merge_all(names: tuple[str, ...]) -> None:
-            for c in names:
-                merged(c)
-
-        some, rest = _halves(self._PAIR_COLS)
-        _par.both(lambda: merge_all(some), lambda: merge_all(rest), items=size)
+        _each_column(merged, self._PAIR_COLS, size)
         # Tie products: a pair with ties on both sides multiplies its two, and has several.
         both = old[(x.tie_ctx[pos[old]] >= 0) & (y.tie_ctx[old] >= 0)]
         prod = x.tie_prod(pos[both]) * y.tie_prod(both)
@@ -588,7 +580,12 @@ def _co_sums(sig: Signals, inv_co: np.ndarray, cg: np.ndarray, n: int) -> dict[s
     }
 
 
-def _halves(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Every other name, from the first and from the second: columns of mixed widths
-    shared about evenly between two threads."""
-    return names[0::2], names[1::2]
+def _each_column(work: Callable[[str], None], names: tuple[str, ...], rows: int) -> None:
+    """``work(name)`` for each column, every other one on the second core (``_par``):
+    columns of mixed widths shared about evenly. Each must write only its own output."""
+
+    def run(part: tuple[str, ...]) -> None:
+        for c in part:
+            work(c)
+
+    _par.both(lambda: run(names[0::2]), lambda: run(names[1::2]), items=rows)
