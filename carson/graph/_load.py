@@ -123,14 +123,15 @@ def _reading(store: Store) -> Iterator[Store]:
 def _rebuild(store: Store, now: datetime, w: GraphWeights) -> tuple[Network, tuple[int, int]]:
     """Build (from the newest entry that fits plus what was added since, else from the
     whole store), save the entry, and return it with the store state it was built at."""
-    with _reading(store) as rd, graph_feed.twin_of(rd) as twin:
+    with _reading(store) as rd:
         sig = graph_feed.signature(rd)
         marks = graph_edits.high_water(rd)
         state: dict[str, Any] = {"marks": marks, "rows": graph_edits.rows_at(rd, marks)}
         prev = _cache.newest(store.home, _lineage(sig, w))
         built = None if prev is None else grow(rd, prev, now, w, owner=store)
-        if built is None:
-            built = build(rd, now, w, owner=store, twin=twin)
+        if built is None:  # only a whole build reads enough to share with a twin
+            with graph_feed.twin_of(rd) as twin:
+                built = build(rd, now, w, owner=store, twin=twin)
         else:
             built.net.grown = True
     state["ref"] = built.stats.ref.isoformat()
