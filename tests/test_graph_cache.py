@@ -26,8 +26,8 @@ def _fresh_process_cache() -> Iterator[None]:
     invalidate()
 
 
-def _entries(home: Path) -> list[Path]:
-    root = _cache.root(home)
+def _entries(home: Path, kind: str = "graph") -> list[Path]:
+    root = _cache.root(home, kind)
     return sorted(p for p in root.iterdir() if not p.name.startswith(".")) if root.exists() else []
 
 
@@ -465,14 +465,17 @@ def test_a_store_swapped_under_the_cache_is_read_again(demo_store: Store) -> Non
     put in the store's place (a restored backup) they differ, and everything is read."""
     load_network(demo_store)
     (entry,) = _entries(demo_store.home)
-    manifest = entry / "manifest.json"
-    doc = json.loads(manifest.read_text())
-    a, b, context = doc["state"]["rows"]["ties"]
-    assert [a, b, context] == list(
-        demo_store.db.execute("SELECT a, b, context FROM ties ORDER BY id DESC LIMIT 1").fetchone()
-    )
-    doc["state"]["rows"]["ties"] = [a, b, "family" if context != "family" else "friend"]
-    manifest.write_text(json.dumps(doc))
+    (feed,) = _entries(demo_store.home, "feed")
+    for manifest in (entry / "manifest.json", feed / "manifest.json"):
+        doc = json.loads(manifest.read_text())
+        a, b, context = doc["state"]["rows"]["ties"]
+        assert [a, b, context] == list(
+            demo_store.db.execute(
+                "SELECT a, b, context FROM ties ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        )
+        doc["state"]["rows"]["ties"] = [a, b, "family" if context != "family" else "friend"]
+        manifest.write_text(json.dumps(doc))
     _add_contact(demo_store, "Nadia Okafor", datetime(2026, 1, 5))
     after = _from_disk(demo_store)
     assert not after.grown and not after.from_cache

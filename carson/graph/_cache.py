@@ -44,6 +44,7 @@ _TMP = ".tmp-"
 _SOURCES = (
     "_cache.py",
     "_columns.py",
+    "_feed.py",
     "_stats.py",
     "_finish.py",
     "_search.py",
@@ -60,27 +61,29 @@ _SOURCES = (
 )
 
 
-def root(home: Path) -> Path:
-    return Path(home) / "cache" / "graph"
+def root(home: Path, kind: str = "graph") -> Path:
+    """Where entries of ``kind`` live: ``graph`` (built networks) or ``feed`` (the rows a
+    whole build read, see ``_feed``)."""
+    return Path(home) / "cache" / kind
 
 
-_code: str | None = None
+_codes: dict[tuple[str, ...], str] = {}
 
 
-def code_digest() -> str:
-    """A digest of the modules that decide what the columns hold: a Carson that computes
-    them differently never reads another's entries."""
-    global _code
-    if _code is None:
+def code_digest(sources: tuple[str, ...] = _SOURCES) -> str:
+    """A digest of the modules (paths relative to this package) that decide what the
+    columns hold: a Carson that computes them differently never reads another's entries."""
+    got = _codes.get(sources)
+    if got is None:
         h = hashlib.sha256()
         here = Path(__file__).parent
-        for name in _SOURCES:
+        for name in sources:
             try:
                 h.update((here / name).read_bytes())
             except OSError:
                 h.update(name.encode())
-        _code = h.hexdigest()[:16]
-    return _code
+        got = _codes[sources] = h.hexdigest()[:16]
+    return got
 
 
 def entry_name(key: Mapping[str, object]) -> str:
@@ -98,12 +101,16 @@ def save(
     columns: Mapping[str, np.ndarray],
     state: Mapping[str, Any] | None = None,
     reuse: Entry | None = None,
+    *,
+    kind: str = "graph",
+    keep: int = _KEEP,
 ) -> bool:
-    """Write an entry for ``key`` (with ``state``: what it was built from, for a later
-    build to start from); False (and nothing left behind) if it could not be. A column
-    that is one ``reuse`` handed out, unchanged, is a hard link to that entry's file (files
-    are never changed in place, so entries may share them)."""
-    base = root(home)
+    """Write an entry of ``kind`` for ``key`` (with ``state``: what it was built from, for
+    a later build to start from), keeping the newest ``keep``; False (and nothing left
+    behind) if it could not be. A column that is one ``reuse`` handed out, unchanged, is a
+    hard link to that entry's file (files are never changed in place, so entries may share
+    them)."""
+    base = root(home, kind)
     tmp: Path | None = None
     try:
         base.mkdir(parents=True, exist_ok=True)
@@ -133,7 +140,7 @@ def save(
             os.rename(tmp, final)
             shutil.rmtree(old, ignore_errors=True)
         tmp = None
-        _prune(base, keep=final.name)
+        _prune(base, final.name, keep)
         return True
     except OSError:
         if tmp is not None:
@@ -141,8 +148,9 @@ def save(
         return False
 
 
-def _prune(base: Path, keep: str) -> None:
-    """Delete all but the newest entries, and temporary directories left by dead writers."""
+def _prune(base: Path, newest: str, keep: int) -> None:
+    """Delete all but the newest ``keep`` entries (``newest`` among them), and temporary
+    directories left by dead writers."""
     now = time.time()
     entries: list[tuple[float, Path]] = []
     for p in base.iterdir():
@@ -153,9 +161,9 @@ def _prune(base: Path, keep: str) -> None:
         if p.name.startswith(_TMP):
             if age > 3600:
                 shutil.rmtree(p, ignore_errors=True)
-        elif p.name != keep and p.is_dir():
+        elif p.name != newest and p.is_dir():
             entries.append((age, p))
-    for _age, p in sorted(entries)[_KEEP - 1 :]:
+    for _age, p in sorted(entries)[keep - 1 :]:
         shutil.rmtree(p, ignore_errors=True)
 
 
@@ -210,20 +218,34 @@ def _entry(path: Path) -> Entry | None:
         return None
 
 
-def find(home: Path, key: Mapping[str, object]) -> Entry | None:
+@dataclass(frozen=True)
+class Held:
+    """An entry's state and columns held in memory, never written: what a build from the
+    feed (``_feed``) hands to ``_grow.grow`` in place of an entry on disk."""
+
+    state: dict[str, Any]
+    cols: dict[str, np.ndarray]
+    loaded: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    info: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def columns(self, *prefixes: str) -> dict[str, np.ndarray] | None:
+        return {n: c for n, c in self.cols.items() if not prefixes or n.startswith(prefixes)}
+
+
+def find(home: Path, key: Mapping[str, object], kind: str = "graph") -> Entry | None:
     """The entry for exactly ``key``, or None."""
-    got = _entry(root(home) / entry_name(key))
+    got = _entry(root(home, kind) / entry_name(key))
     if got is None or got.key != json.loads(json.dumps(dict(key))):
         return None
     return got
 
 
-def newest(home: Path, match: Mapping[str, object]) -> Entry | None:
+def newest(home: Path, match: Mapping[str, object], kind: str = "graph") -> Entry | None:
     """The most recently written entry whose key agrees with ``match`` on its fields."""
     want = json.loads(json.dumps(dict(match)))
     found: list[tuple[float, Entry]] = []
     try:
-        paths = [p for p in root(home).iterdir() if not p.name.startswith(_TMP)]
+        paths = [p for p in root(home, kind).iterdir() if not p.name.startswith(_TMP)]
     except OSError:
         return None
     for p in paths:

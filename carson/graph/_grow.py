@@ -19,6 +19,7 @@ import numpy as np
 from carson import _par
 from carson.graph import _cache
 from carson.graph._columns import CONTEXTS, Scored, Signals
+from carson.graph._feed import Feed
 from carson.graph._finish import finish
 from carson.graph._snapshot import Snapshot
 from carson.graph._stats import PairStats, pair_stats
@@ -47,27 +48,31 @@ class Built:
 
 
 def build(
-    store: Store, now: datetime, w: GraphWeights, *, owner: Store, twin: Store | None = None
+    store: Store,
+    now: datetime,
+    w: GraphWeights,
+    *,
+    owner: Store,
+    twin: Store | None = None,
+    feed: Feed | None = None,
 ) -> Built:
-    """The network from everything in ``store`` (``owner``: the store it answers for).
+    """The network from everything in ``store`` (``owner``: the store it answers for), or
+    from ``feed`` (the rows a whole read gave; only the notes are read from ``store``).
 
     With ``twin`` (``graph_feed.twin_of`` a reader in a read transaction), both
     connections read each table at once, chunk by chunk (SQLite works without the GIL, so
     two cores share the reads)."""
-    ties = graph_feed.tie_columns(store, CONTEXTS, twin=twin)
-    interactions = graph_feed.interaction_columns(store, twin=twin)
-    jobs = JobColumns.read(store, twin=twin)
-    people = read_people(store, twin=twin)
+    if feed is None:
+        feed = Feed.read(store, twin)
     notes = graph_feed.note_people(store)
-    tables = Tables.build(*people, jobs)
-    sig = Signals.from_feed(ties, interactions, jobs, notes)
-    del ties, interactions, people
+    tables = Tables.build(*feed.people, feed.jobs)
+    sig = Signals.from_feed(feed.ties, feed.interactions, feed.jobs, notes)
     stats = pair_stats(sig, w, now)
     ids = tables.ids
     scored = keep_people(finish(stats, sig, w, now), ids)
     del sig
     snap = snapshot_of(scored, ids, target_costs(tables, w), w)
-    return Built(assemble(owner, snap, scored, tables, now, w), stats, jobs)
+    return Built(assemble(owner, snap, scored, tables, now, w), stats, feed.jobs)
 
 
 REDO_MAX = 20_000
@@ -91,7 +96,7 @@ class _Changes:
         return any(self.now_marks[t] > self.since[t] for t in tables)
 
 
-def _changes(store: Store, prev: _cache.Entry, now: datetime) -> _Changes | None:
+def _changes(store: Store, prev: _cache.Entry | _cache.Held, now: datetime) -> _Changes | None:
     """What changed since ``prev`` was built, or None when growing it can't give what a
     build would: rows at its marks that differ (another file), edits touching more than
     ``REDO_MAX`` people, or a ``now`` before the entry's."""
@@ -124,7 +129,7 @@ def _changes(store: Store, prev: _cache.Entry, now: datetime) -> _Changes | None
 
 
 def grow(
-    store: Store, prev: _cache.Entry, now: datetime, w: GraphWeights, *, owner: Store
+    store: Store, prev: _cache.Entry | _cache.Held, now: datetime, w: GraphWeights, *, owner: Store
 ) -> Built | None:
     """The network from an earlier build's cache entry and what changed since (see
     :func:`_changes` for when that can't be done: None).

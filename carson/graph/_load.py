@@ -4,7 +4,8 @@
 write marker stays the same. In a new process it loads the cache entry saved for exactly
 this state, day and weights (``_cache``); failing that, it grows the newest entry of the
 same code, schema and weights by what changed since (``_grow.grow``), or builds from the
-whole store (``_grow.build``), and saves the result.
+rows an earlier whole build read (``_feed``) and grows that, or builds from the whole
+store (``_grow.build``), and saves the result.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from carson.graph import _cache
-from carson.graph._grow import ROUTING, build, columns_of, grow, parts_of
+from carson.graph import _cache, _feed
+from carson.graph._grow import ROUTING, Built, build, columns_of, grow, parts_of
 from carson.graph.network import Network, assemble, resolve_now
 from carson.graph.weights import GraphWeights
 from carson.store import Store, graph_edits, graph_feed
@@ -121,31 +123,75 @@ def _reading(store: Store) -> Iterator[Store]:
 
 
 def _rebuild(store: Store, now: datetime, w: GraphWeights) -> tuple[Network, tuple[int, int]]:
-    """Build (from the newest entry that fits plus what was added since, else from the
-    whole store), save the entry, and return it with the store state it was built at."""
+    """Build (from the newest entry that fits plus what was changed since; else from the
+    newest feed entry plus what changed since; else from the whole store, saving its rows
+    as a feed entry), save the entry, and return it with the store state it was built at."""
+    feed = None
     with _reading(store) as rd:
         sig = graph_feed.signature(rd)
         marks = graph_edits.high_water(rd)
         state: dict[str, Any] = {"marks": marks, "rows": graph_edits.rows_at(rd, marks)}
         prev = _cache.newest(store.home, _lineage(sig, w))
         built = None if prev is None else grow(rd, prev, now, w, owner=store)
+        if built is not None:
+            built.net.grown = True
+        else:
+            built = _from_feed(rd, sig, now, w, owner=store)
         if built is None:  # only a whole build reads enough to share with a twin
             with graph_feed.twin_of(rd) as twin:
-                built = build(rd, now, w, owner=store, twin=twin)
-        else:
-            built.net.grown = True
-    state["ref"] = built.stats.ref.isoformat()
+                feed = _feed.Feed.read(rd, twin)
+            built = build(rd, now, w, owner=store, feed=feed)
     cols = columns_of(built)
-    args = (store.home, _disk_key(sig, now, w), cols, state, prev)
     fresh = sum(c.nbytes for n, c in cols.items() if prev is None or prev.loaded.get(n) is not c)
+    saves = [
+        partial(
+            _cache.save,
+            store.home,
+            _disk_key(sig, now, w),
+            cols,
+            {**state, "ref": built.stats.ref.isoformat()},
+            prev,
+        )
+    ]
+    if feed is not None:
+        saves.append(partial(_feed.save, store.home, sig, feed, state))
+        fresh += sum(c.nbytes for c in feed.arrays().values())
     if fresh <= _SAVE_INLINE:
-        _cache.save(*args)
+        for save in saves:
+            save()
     else:
-        saver = threading.Thread(target=_cache.save, args=args, name="carson-graph-cache")
+        saver = threading.Thread(
+            target=lambda: [save() for save in saves], name="carson-graph-cache"
+        )
         with _CACHE_LOCK:
             _SAVING.append(saver)
         saver.start()
     return built.net, sig
+
+
+def _from_feed(
+    rd: Store, sig: tuple[int, int], now: datetime, w: GraphWeights, *, owner: Store
+) -> Built | None:
+    """The network from the newest feed entry (``_feed``): built from its rows, then grown
+    by what changed in the store since they were read; None if there is no feed entry fit
+    to start from, or growing from it can't be done (see ``_grow.grow``)."""
+    got = _feed.newest(rd.home, sig)
+    if got is None:
+        return None
+    feed, marker, state = got
+    try:
+        built = build(rd, now, w, owner=owner, feed=feed)
+    except (ValueError, KeyError, IndexError):
+        return None
+    if marker != sig[0]:
+        held = _cache.Held({**state, "ref": built.stats.ref.isoformat()}, columns_of(built))
+        del built
+        grown = grow(rd, held, now, w, owner=owner)
+        if grown is None:
+            return None
+        built, built.net.grown = grown, True
+    built.net.from_feed = True
+    return built
 
 
 _SAVE_INLINE = 64 << 20

@@ -105,6 +105,8 @@ class Network:
     """Loaded from the on-disk cache rather than built from the store."""
     grown: bool = False
     """Built from an earlier cache entry and the rows added to the store since."""
+    from_feed: bool = False
+    """Built from the rows an earlier whole build read (``_feed``), not the store's."""
     _explainer: _Explainer | None = None
     _router: Router | None = None
     _graph: nx.Graph | None = None
