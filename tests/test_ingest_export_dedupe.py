@@ -149,3 +149,21 @@ def test_cli_import_json_summary_export_and_dedupe(tmp_path: Path) -> None:
     assert isinstance(json.loads(res.output), list)
     res = runner.invoke(app, ["import", str(DATA / "truncated.vcf")])
     assert res.exit_code != 0
+
+
+def test_cli_import_leaves_the_map_saved_for_the_next_question(carson_home: Path) -> None:
+    """``carson import`` brings the relationship map up to date and saves it: the next
+    process loads it from the cache, with the imported people in it, instead of building."""
+    from carson.graph import invalidate, load_network
+
+    res = CliRunner().invoke(app, ["import", str(DATA / "linkedin_connections.csv")])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("Imported linkedin_connections.csv")
+    invalidate()
+    with Store(carson_home, create=False) as store:
+        net = load_network(store)
+        assert net.from_cache
+        harry = store.people_named("Harry Smith")
+        assert harry and harry[0].id in net.people
+        assert net.people[harry[0].id].company == "Goldman Sachs"
+

@@ -13,6 +13,8 @@ from carson.cli import _common
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
+    from carson.store import Store
+
 
 class _LazyProgress:
     """A rich progress bar that only appears once an import has run for a second."""
@@ -82,8 +84,8 @@ def import_(
     s = _common.settings()
     emails = list(dict.fromkeys([*me, *s.me_emails]))
     bar = None if json_out else _LazyProgress(f"Importing {path.name}")
-    try:
-        with _common.open_store(s) as store:
+    with _common.open_store(s) as store:
+        try:
             report = import_path(
                 store,
                 path,
@@ -94,15 +96,30 @@ def import_(
                 with_bodies=with_bodies,
                 progress=bar,
             )
-    finally:
-        if bar is not None:
-            bar.close()
-    if json_out:
-        _common.print_json(report.as_dict())
-        return
-    typer.echo(f"Imported {path.name} ({', '.join(report.formats)}):")
-    for line in report.lines():
-        typer.echo(line)
+        finally:
+            if bar is not None:
+                bar.close()
+        if json_out:
+            _common.print_json(report.as_dict())
+        else:
+            typer.echo(f"Imported {path.name} ({', '.join(report.formats)}):")
+            for line in report.lines():
+                typer.echo(line)
+        _update_map(store, quiet=json_out)
+
+
+def _update_map(store: Store, *, quiet: bool) -> None:
+    """Bring the relationship map up to date with what was imported, and save it (see
+    ``carson.graph.load_network``), so the next question does not wait for it: at a
+    million people a whole build takes seconds, an import's additions a fraction."""
+    from rich.console import Console
+
+    from carson.graph import load_network, wait_saved
+
+    console = Console(stderr=True, quiet=quiet)
+    with console.status("Updating your relationship map…", spinner="dots"):
+        load_network(store)
+        wait_saved()
 
 
 def register(app: typer.Typer) -> None:

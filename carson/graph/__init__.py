@@ -3,6 +3,7 @@
 Public API (everything else in this package is internal)::
 
     load_network(store, *, now=None) -> Network          # cached per store state
+    wait_saved()                                          # its cache entry is on disk
     Network.tie(a, b) -> TieInfo | None                   # strength, context, evidence
     find_routes(store, *, target_company=None, target_person=None, k=5, max_hops=3,
                 exclude=(), title_filter=None, via_team=False, alumni=2, now=None)
@@ -12,7 +13,7 @@ Public API (everything else in this package is internal)::
     calibration_report(store.outcomes()) -> CalibrationReport
 """
 
-from carson.graph._load import build_network, invalidate, load_network
+from carson.graph._load import build_network, invalidate, load_network, wait_saved
 from carson.graph.network import Network
 from carson.graph.probability import CalibrationReport, calibration_report
 from carson.graph.routes import find_routes, how_do_i_know, log_outcome
@@ -31,4 +32,5 @@ __all__ = [
     "invalidate",
     "load_network",
     "log_outcome",
+    "wait_saved",
 ]
