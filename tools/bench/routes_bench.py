@@ -30,7 +30,9 @@ Build, three figures:
   dir), each run in a fresh process: "build" (``build_network``), "cold" (``load_network``
   with no cache on disk: the build plus writing ``<home>/cache/graph/``) and "warm"
   (``load_network`` from that cache; then, timed apart, one company query and the
-  ``Resolver`` that ``find_routes`` builds first), with +RSS,
+  ``Resolver`` that ``find_routes`` builds first); "rebuild" (no graph cache, but the
+  feed entry a cold run saved, as after an upgrade) and "upgrade" (the same after 1 % more
+  people); grown from a cache entry: "nextday", "append" and "merge"; with +RSS,
   peak RSS and the cache's size on disk. ``--store-baseline DIR`` (another version's
   ``carson`` package, e.g. ``git archive REV carson | tar -x -C DIR``) interleaves that
   version's "build" and "cold" runs with this checkout's.
@@ -437,20 +439,31 @@ def store_build_once(n: int, seed: int, mode: str = "build") -> dict[str, float]
     - ``merge``: on that copy, ``carson dedupe merge`` of two people who each have ties
       and interactions (ties and participants move, a person is deleted; not timed); then
       ``load_network``, grown: their pairs summed again, people and jobs read again.
+    - ``rebuild``: ``load_network`` with no graph cache but the feed entry the cold run
+      saved (what an upgraded Carson, or other weights, find): built from the feed.
+    - ``upgrade``: on the copy, 1 % more people after the feed was saved, then
+      ``load_network`` with no graph cache: built from the feed, then grown.
     """
     from carson.store import Store
 
-    home = append_home(n, seed) if mode in ("append", "merge") else store_home(n, seed)
-    if mode in ("append", "merge"):
-        from carson.graph import _load, load_network
+    copy = mode in ("append", "merge", "upgrade")
+    home = append_home(n, seed) if copy else store_home(n, seed)
+    if copy:
+        import shutil
+
+        from carson.graph import _cache, _load, load_network
 
         with Store(home, create=False) as store:
+            if mode == "upgrade":  # a feed entry of the store just before the write
+                shutil.rmtree(home / "cache", ignore_errors=True)
             load_network(store)  # an entry for the store before the write (built once)
             _load.wait_saved()
-            if mode == "append":
-                _append(store, n // 100)
-            else:
+            if mode == "merge":
                 _merge(store)
+            else:
+                _append(store, n // 100)
+            if mode == "upgrade":
+                shutil.rmtree(_cache.root(home))
     gc.collect()
     before = rss_mb()
     store = Store(home, create=False)
@@ -460,7 +473,7 @@ def store_build_once(n: int, seed: int, mode: str = "build") -> dict[str, float]
         from carson.graph import build_network
 
         net = build_network(store)
-    elif mode in ("nextday", "append", "merge"):
+    elif mode in ("nextday", "append", "merge"):  # grown from a graph entry
         from datetime import timedelta
 
         from carson.graph import _cache, load_network
@@ -490,19 +503,27 @@ def store_build_once(n: int, seed: int, mode: str = "build") -> dict[str, float]
         from carson.graph import _cache, load_network
         from carson.graph._load import wait_saved
 
-        if mode == "cold":
+        if mode in ("cold", "rebuild"):
             shutil.rmtree(_cache.root(home), ignore_errors=True)
+        if mode == "cold":  # the feed entry too (a path, not ``_cache``: baselines run this)
+            shutil.rmtree(home / "cache" / "feed", ignore_errors=True)
+        t0 = time.perf_counter()
         net = load_network(store)
         if net.from_cache != (mode == "warm"):
             raise SystemExit(f"{mode} run: from_cache is {net.from_cache}")
-        if mode == "cold":
+        if getattr(net, "from_feed", False) != (mode in ("rebuild", "upgrade")):
+            raise SystemExit(f"{mode} run: from_feed is {net.from_feed}")
+        if net.grown != (mode == "upgrade"):
+            raise SystemExit(f"{mode} run: grown is {net.grown}")
+        if mode != "warm":
             took = time.perf_counter() - t0
             wait_saved()
             out["saved_s"] = time.perf_counter() - t0
+        if mode == "cold":
             out["disk_mb"] = (
-                sum(f.stat().st_size for f in _cache.root(home).rglob("*") if f.is_file()) / 2**20
+                sum(f.stat().st_size for f in (home / "cache").rglob("*") if f.is_file()) / 2**20
             )
-        else:
+        if mode == "warm":
             took = time.perf_counter() - t0
             # The first company query (top k over the mapped snapshot: forward bounds, a
             # best-first search), then what ``find_routes`` adds before it: the resolver.
@@ -548,8 +569,9 @@ def store_build(
         ("candidate", None, "build"),
         ("candidate", None, "cold"),
         ("candidate", None, "warm"),
+        ("candidate", None, "rebuild"),
     ]
-    versions += [("candidate", None, m) for m in ("nextday", "append", "merge")]
+    versions += [("candidate", None, m) for m in ("nextday", "append", "merge", "upgrade")]
     _fresh_append_home(n, seed)
     if baseline:
         versions += [("baseline", baseline, "build"), ("baseline", baseline, "cold")]
@@ -796,7 +818,9 @@ def main() -> None:
             " write the cache), warm = load_network from the cache, then one company query;"
             " nextday = load_network a day after the newest entry, grown from it; append ="
             " load_network after an import of 1 % more people with ~10 ties each, grown;"
-            " merge = load_network after merging two people, grown):"
+            " merge = load_network after merging two people, grown; rebuild = load_network"
+            " with no graph cache (an upgrade, other weights), from the feed entry; upgrade ="
+            " the same after 1 % more people, from the feed entry then grown):"
         )
         print(
             "| people | version | run | s | s until the cache is written | +RSS MB | peak RSS MB "
