@@ -139,6 +139,23 @@ def test_too_many_edits_since_the_feed_read_everything_and_save_a_new_feed(
     assert _from_disk(demo_store).from_feed and reads == []
 
 
+def test_a_feed_older_than_most_of_the_store_is_not_grown(
+    demo_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Growing reads the rows added since on one connection: when more came since than
+    the feed holds, reading everything (on two) is quicker."""
+    read_at = dict.fromkeys(("people", "employments", "ties", "interactions"), 10)
+    read_at["interaction_people"] = 10
+    assert _feed.worth_growing(read_at, {**read_at, "ties": 60, "graph_touched": 99})
+    assert not _feed.worth_growing(read_at, {**read_at, "ties": 61, "graph_touched": 0})
+    load_network(demo_store)
+    _add_contact(demo_store, "Nadia Okafor", datetime(2026, 1, 5))
+    _upgrade(demo_store.home)
+    monkeypatch.setattr(_feed, "worth_growing", lambda *_: False)
+    reads = _forbid_whole_reads(monkeypatch)
+    assert not _from_disk(demo_store).from_feed and reads == [1]
+
+
 @pytest.mark.parametrize("damage", ["flip", "delete", "manifest", "rows", "code"])
 def test_a_damaged_or_foreign_feed_is_read_again_silently(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch, damage: str

@@ -27,7 +27,7 @@ import numpy as np
 from carson.graph import _cache
 from carson.graph._columns import CONTEXTS
 from carson.graph._tables import JobColumns, Strings, read_people
-from carson.store import Store, graph_feed
+from carson.store import Store, graph_edits, graph_feed
 
 SOURCES = (
     "_feed.py",
@@ -134,6 +134,17 @@ def newest(home: Path, sig: tuple[int, int]) -> tuple[Feed, int, dict[str, Any]]
         return None
     try:
         feed = Feed.from_arrays(cols, list(entry.state["channels"]))
-        return feed, int(entry.key["marker"]), entry.state  # type: ignore[call-overload]
-    except (ValueError, KeyError, IndexError, TypeError):
+        marks = {str(t): int(m) for t, m in entry.state["marks"].items()}
+        marker = int(entry.key["marker"])  # type: ignore[call-overload]
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         return None
+    return feed, marker, {**entry.state, "marks": marks}
+
+
+def worth_growing(read_at: Mapping[str, int], now: Mapping[str, int]) -> bool:
+    """Whether a build from rows read at the rowid marks ``read_at`` should be grown to the
+    store's marks ``now``, rather than everything read again: not when more rows came
+    since than were there (a grow reads those on one connection, a whole read on two)."""
+    old = sum(int(read_at.get(t, 0)) for t in graph_edits.FED)
+    added = sum(max(0, int(now[t]) - int(read_at.get(t, 0))) for t in graph_edits.FED)
+    return added <= old

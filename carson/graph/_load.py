@@ -123,7 +123,7 @@ def _reading(store: Store) -> Iterator[Store]:
 
 
 def _rebuild(store: Store, now: datetime, w: GraphWeights) -> tuple[Network, tuple[int, int]]:
-    """Build (from the newest entry that fits plus what was changed since; else from the
+    """Build (from the newest entry that fits plus what changed since; else from the
     newest feed entry plus what changed since; else from the whole store, saving its rows
     as a feed entry), save the entry, and return it with the store state it was built at."""
     feed = None
@@ -136,7 +136,7 @@ def _rebuild(store: Store, now: datetime, w: GraphWeights) -> tuple[Network, tup
         if built is not None:
             built.net.grown = True
         else:
-            built = _from_feed(rd, sig, now, w, owner=store)
+            built = _from_feed(rd, sig, marks, now, w, owner=store)
         if built is None:  # only a whole build reads enough to share with a twin
             with graph_feed.twin_of(rd) as twin:
                 feed = _feed.Feed.read(rd, twin)
@@ -170,15 +170,24 @@ def _rebuild(store: Store, now: datetime, w: GraphWeights) -> tuple[Network, tup
 
 
 def _from_feed(
-    rd: Store, sig: tuple[int, int], now: datetime, w: GraphWeights, *, owner: Store
+    rd: Store,
+    sig: tuple[int, int],
+    marks: dict[str, int],
+    now: datetime,
+    w: GraphWeights,
+    *,
+    owner: Store,
 ) -> Built | None:
     """The network from the newest feed entry (``_feed``): built from its rows, then grown
-    by what changed in the store since they were read; None if there is no feed entry fit
-    to start from, or growing from it can't be done (see ``_grow.grow``)."""
+    by what changed in the store since they were read (up to ``marks``); None if there is
+    no feed entry fit to start from, or growing from it can't be done or is not worth it
+    (see ``_grow.grow`` and ``_feed.worth_growing``)."""
     got = _feed.newest(rd.home, sig)
     if got is None:
         return None
     feed, marker, state = got
+    if marker != sig[0] and not _feed.worth_growing(state["marks"], marks):
+        return None
     try:
         built = build(rd, now, w, owner=owner, feed=feed)
     except (ValueError, KeyError, IndexError):
