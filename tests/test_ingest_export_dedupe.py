@@ -166,4 +166,3 @@ def test_cli_import_leaves_the_map_saved_for_the_next_question(carson_home: Path
         harry = store.people_named("Harry Smith")
         assert harry and harry[0].id in net.people
         assert net.people[harry[0].id].company == "Goldman Sachs"
-
