@@ -27,7 +27,7 @@ def _fresh_process_cache() -> Iterator[None]:
     invalidate()
 
 
-def _forbid_whole_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def _count_whole_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """A list that gets an item for each whole read of the store from now on."""
     reads: list[int] = []
     real = _feed.Feed.read.__func__  # type: ignore[attr-defined]
@@ -48,7 +48,7 @@ def _upgrade(home: Path) -> None:
 def test_a_whole_build_saves_its_rows_and_a_rebuild_starts_from_them(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads = _forbid_whole_reads(monkeypatch)
+    reads = _count_whole_reads(monkeypatch)
     first = load_network(demo_store)
     assert not first.from_feed and reads == [1]
     assert len(_entries(demo_store.home, "feed")) == 1
@@ -67,7 +67,7 @@ def test_other_weights_start_from_the_feed(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_network(demo_store)
-    reads = _forbid_whole_reads(monkeypatch)
+    reads = _count_whole_reads(monkeypatch)
     w = GraphWeights(half_life_days=30)
     net = load_network(demo_store, weights=w)
     assert net.from_feed and net.weights == w and reads == []
@@ -110,7 +110,7 @@ def test_writes_since_the_feed_are_grown_onto_it(
             "UPDATE ties SET context = 'family' WHERE id = (SELECT min(id) FROM ties)"
         )
     _upgrade(demo_store.home)
-    reads = _forbid_whole_reads(monkeypatch)
+    reads = _count_whole_reads(monkeypatch)
     net = _from_disk(demo_store)
     assert net.from_feed and net.grown and reads == []
     assert gone not in net.people and net.people[pid].company == "Goldman Sachs"
@@ -128,7 +128,7 @@ def test_too_many_edits_since_the_feed_read_everything_and_save_a_new_feed(
         demo_store.db.execute("UPDATE ties SET context = 'family' WHERE id <= 3")
     _upgrade(demo_store.home)
     monkeypatch.setattr(_grow, "REDO_MAX", 1)
-    reads = _forbid_whole_reads(monkeypatch)
+    reads = _count_whole_reads(monkeypatch)
     net = _from_disk(demo_store)
     assert reads == [1] and not net.from_feed and not net.grown
     _assert_same(net, build_network(demo_store))
@@ -152,7 +152,7 @@ def test_a_feed_older_than_most_of_the_store_is_not_grown(
     _add_contact(demo_store, "Nadia Okafor", datetime(2026, 1, 5))
     _upgrade(demo_store.home)
     monkeypatch.setattr(_feed, "worth_growing", lambda *_: False)
-    reads = _forbid_whole_reads(monkeypatch)
+    reads = _count_whole_reads(monkeypatch)
     assert not _from_disk(demo_store).from_feed and reads == [1]
 
 
@@ -178,7 +178,7 @@ def test_a_damaged_or_foreign_feed_is_read_again_silently(
     else:  # a feed saved by other reading code
         monkeypatch.setattr(_feed, "SOURCES", (*_feed.SOURCES, "another.py"))
     _upgrade(demo_store.home)
-    reads = _forbid_whole_reads(monkeypatch)
+    reads = _count_whole_reads(monkeypatch)
     net = _from_disk(demo_store)
     assert reads == [1] and not net.from_feed
     _assert_same(net, build_network(demo_store))

@@ -225,8 +225,6 @@ class Held:
 
     state: dict[str, Any]
     cols: dict[str, np.ndarray]
-    loaded: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
-    info: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def columns(self, *prefixes: str) -> dict[str, np.ndarray] | None:
         return {n: c for n, c in self.cols.items() if not prefixes or n.startswith(prefixes)}

@@ -11,8 +11,9 @@ one kept), with the state they were read at: the rowid marks and rows a graph en
 When no graph entry of the same code and weights is there (Carson was upgraded, or the
 weights changed), ``_load`` builds from the newest feed entry of the same feed code and
 schema, then grows that build by what changed in the store since the feed was read, as it
-grows a graph entry (``_grow.grow``). Only when that can't be done (no feed entry, a
-damaged one, too many edits since) is the store read whole, and a new feed entry saved.
+grows a graph entry (``_grow.grow``). Only when that can't be done or is not worth it (no
+feed entry, a damaged one, too many edits since, more rows added since than it holds) is
+the store read whole, and a new feed entry saved.
 """
 
 from __future__ import annotations
