@@ -172,7 +172,9 @@ def grow(
         snap = update_snapshot(old_snap, old_scored, scored, ids, tcost, w)
     except ValueError:  # an entry from before slots kept their pair (no ``snap.edge``)
         snap = snapshot_of(scored, ids, tcost, w)
-    return Built(assemble(owner, snap, scored, tables, now, w), stats, jobs)
+    net = assemble(owner, snap, scored, tables, now, w)
+    net.grown = True
+    return Built(net, stats, jobs)
 
 
 def _jobs(store: Store, ch: _Changes, jobs: JobColumns) -> JobColumns:

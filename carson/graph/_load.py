@@ -133,9 +133,7 @@ def _rebuild(store: Store, now: datetime, w: GraphWeights) -> tuple[Network, tup
         state: dict[str, Any] = {"marks": marks, "rows": graph_edits.rows_at(rd, marks)}
         prev = _cache.newest(store.home, _lineage(sig, w))
         built = None if prev is None else grow(rd, prev, now, w, owner=store)
-        if built is not None:
-            built.net.grown = True
-        else:
+        if built is None:
             built = _from_feed(rd, sig, marks, now, w, owner=store)
         if built is None:  # only a whole build reads enough to share with a twin
             with graph_feed.twin_of(rd) as twin:
@@ -198,7 +196,7 @@ def _from_feed(
         grown = grow(rd, held, now, w, owner=owner)
         if grown is None:
             return None
-        built, built.net.grown = grown, True
+        built = grown  # marked grown by ``grow``
     built.net.from_feed = True
     return built
 
